@@ -1,0 +1,27 @@
+"""Start-up: open the database, apply migrations, load and check the catalog. Fails fast."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.catalog import load_catalog
+from bot.catalog.holidays import calendar_warnings, load_work_calendar
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.services.context import AppContext
+from bot.store.db import make_engine, upgrade
+
+log = logging.getLogger(__name__)
+
+
+def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
+    """Everything services need; raises DataFileError for a broken catalog before anything runs."""
+    clock = clock or SystemClock()
+    engine = make_engine(settings.database_url)
+    if settings.db_auto_migrate:
+        upgrade(engine)
+    catalog = load_catalog(settings.schedules_dir)
+    calendar = load_work_calendar(settings.schedules_dir / "holidays")
+    for warning in calendar_warnings(calendar, clock.now().date()):
+        log.warning("%s", warning)
+    return AppContext(settings=settings, engine=engine, catalog=catalog, calendar=calendar, clock=clock)

@@ -1,0 +1,279 @@
+"""Validated models of the declarative obligation catalog in ``schedules/``.
+
+The YAML files are edited by people who know the work lists, not the code; every rule that
+can be checked without running the bot is checked here, so a mistake is reported with its
+file and line at start-up instead of surfacing as a wrong reminder months later. Checks are
+field validators where possible, so the error points at the offending key, not its parent.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from bot.catalog.schedule import (
+    ClockTime,
+    FrozenModel,
+    MonthDay,
+    Period,
+    Schedule,
+    Trigger,
+    parse_clock,
+    parse_month_day,
+)
+from bot.i18n import LocalizedText
+
+__all__ = [
+    "NATIONAL",
+    "REMINDER_FAMILIES",
+    "Applies",
+    "Area",
+    "Concerns",
+    "Confirm",
+    "Document",
+    "DocumentFile",
+    "Evidence",
+    "HolidayShift",
+    "Kind",
+    "Obligation",
+    "ObligationFile",
+    "Period",
+    "Reminders",
+    "Schedule",
+    "Scope",
+    "Sector",
+    "SectorFile",
+    "SourceRef",
+    "Trigger",
+    "Variant",
+    "parse_clock",
+    "parse_month_day",
+]
+
+
+class Concerns(StrEnum):
+    """Who an obligation is addressed to (and who an escalation goes to)."""
+
+    MAIN_LEADER = "main_leader"
+    SAFETY_OFFICER = "safety_officer"
+    ALL_STAFF = "all_staff"
+    COMMITTEE = "committee"
+
+
+class Scope(StrEnum):
+    """Whether the obligation belongs to an enterprise chat, an office (安委办) chat, or both."""
+
+    ENTERPRISE = "enterprise"
+    OFFICE = "office"
+    ALL = "all"
+
+
+class Kind(StrEnum):
+    """A duty to confirm, or a campaign period (安全生产月) that is announced, not confirmed."""
+
+    DUTY = "duty"
+    CAMPAIGN = "campaign"
+
+
+class Confirm(StrEnum):
+    """Whether one confirmation closes an occurrence or every concerned person must confirm."""
+
+    ONE = "one"
+    EACH = "each"
+
+
+class Evidence(StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    NOTE = "note"
+    ATTENDANCE = "attendance"  # a head count of who took part
+
+
+class HolidayShift(StrEnum):
+    """Where a due date that falls on a non-working day moves to."""
+
+    PREVIOUS = "previous"
+    NEXT = "next"
+    NONE = "none"
+
+
+class Area(StrEnum):
+    OFFICE = "office"
+    PRODUCTION = "production"
+    LIVING = "living"
+
+
+NATIONAL = "national"
+"""The region of national law: obligations citing it belong to every regional profile."""
+
+REMINDER_FAMILIES: tuple[str, ...] = ("lead", "due", "overdue", "escalate", "campaign")
+"""Reminder kinds come in these families (``lead-7`` is a ``lead``); one template each."""
+
+
+_Model = FrozenModel
+RegionId = Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,30}$")]
+
+
+class SourceRef(_Model):
+    """Where an obligation comes from: a document of ``documents.yaml`` and its item."""
+
+    doc: str
+    item: str
+
+    def __str__(self) -> str:
+        return f"{self.doc}#{self.item}"
+
+
+class Document(_Model):
+    id: str
+    title: LocalizedText
+    regions: Annotated[tuple[RegionId, ...], Field(min_length=1)]
+    year: int | None = None
+
+
+class Reminders(_Model):
+    """When to remind, relative to the due date, in the enterprise's local time."""
+
+    lead_days: tuple[Annotated[int, Field(ge=0, le=90)], ...] = (7, 1, 0)
+    time: ClockTime = "09:00"
+    overdue_every_days: Annotated[int, Field(ge=0, le=30)] = 3
+    overdue_max: Annotated[int, Field(ge=0, le=10)] = 2
+    escalate_after_days: Annotated[int, Field(ge=0, le=60)] = 3
+    escalate_to: Concerns = Concerns.SAFETY_OFFICER
+
+    @field_validator("lead_days")
+    @classmethod
+    def _distinct_leads(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("lead_days must not repeat")
+        return value
+
+
+class Applies(_Model):
+    """Which enterprises an obligation (or a variant) applies to."""
+
+    sectors: tuple[str, ...] = ()
+    high_risk: bool | None = None
+
+    def matches(self, sector: str, high_risk: bool) -> bool:
+        if self.sectors and sector not in self.sectors:
+            return False
+        return self.high_risk is None or self.high_risk == high_risk
+
+
+class Variant(_Model):
+    """A schedule override for enterprises matching ``when`` (e.g. high-risk: monthly)."""
+
+    when: Applies
+    period: Period | None = None
+    quota: Annotated[int, Field(ge=1, le=100)] | None = None
+    window: tuple[MonthDay, MonthDay] | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The schedule fields this variant overrides."""
+        fields = {"period": self.period, "quota": self.quota, "window": self.window}
+        return {k: v for k, v in fields.items() if v is not None}
+
+
+class Obligation(_Model):
+    """One duty (or campaign) of the work lists, as data."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")]
+    kind: Kind = Kind.DUTY
+    scope: Scope = Scope.ENTERPRISE
+    title: LocalizedText
+    description: LocalizedText
+    concerns: Concerns = Concerns.MAIN_LEADER
+    confirm: Confirm = Confirm.ONE
+    evidence: tuple[Evidence, ...] = ()
+    schedule: Schedule
+    applies: Applies = Applies()
+    variants: tuple[Variant, ...] = ()
+    areas: tuple[Area, ...] = ()
+    holiday_shift: HolidayShift = HolidayShift.PREVIOUS
+    optional: bool = False
+    reminders: Reminders = Reminders()
+    sources: Annotated[tuple[SourceRef, ...], Field(min_length=1)]
+    regions: tuple[RegionId, ...] = ()  # empty in YAML: derived from the sources' documents
+
+    @field_validator("evidence", "areas", "regions")
+    @classmethod
+    def _no_repeats(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("items must not repeat")
+        return value
+
+    @field_validator("reminders")
+    @classmethod
+    def _reminders_fit(cls, value: Reminders, info: ValidationInfo) -> Reminders:
+        schedule = info.data.get("schedule")
+        if info.data.get("kind") is Kind.CAMPAIGN:
+            explicit = value.model_fields_set & {"overdue_every_days", "escalate_after_days"}
+            if any(getattr(value, name) for name in explicit):
+                raise ValueError(
+                    "a campaign is announced, not confirmed: set overdue_every_days"
+                    " and escalate_after_days to 0"
+                )
+        elif value.escalate_after_days and value.escalate_to == info.data.get("concerns"):
+            raise ValueError(f"escalate_to {value.escalate_to} is whom the duty concerns already")
+        if (
+            isinstance(schedule, Schedule)
+            and 0 in value.lead_days
+            and info.data.get("kind") is not Kind.CAMPAIGN
+            and parse_clock(value.time) > parse_clock(schedule.due_time)
+        ):
+            raise ValueError(
+                f"the due-day reminder at {value.time} would come after the"
+                f" {schedule.due_time} due time"
+            )
+        return value
+
+    def schedule_for(self, sector: str, high_risk: bool) -> Schedule:
+        """The schedule after applying the first variant matching this enterprise."""
+        for variant in self.variants:
+            if variant.when.matches(sector, high_risk):
+                merged = {**self.schedule.model_dump(exclude_defaults=True), **variant.changes()}
+                return Schedule.model_validate(merged)
+        return self.schedule
+
+    def in_region(self, region: str) -> bool:
+        """Whether a regional profile (``all``, ``national``, ``hubei`` …) includes this entry."""
+        return region == "all" or region in self.regions or NATIONAL in self.regions
+
+    def reminder_families(self) -> set[str]:
+        """The reminder families this entry's settings produce (see ``plan_reminders``)."""
+        if self.kind is Kind.CAMPAIGN:
+            return {"campaign"}
+        cfg = self.reminders
+        families = {"lead" if d else "due" for d in cfg.lead_days}
+        if cfg.overdue_every_days and cfg.overdue_max:
+            families.add("overdue")
+        if cfg.escalate_after_days:
+            families.add("escalate")
+        return families
+
+    @property
+    def citations(self) -> list[str]:
+        """Sources as short labels (``S0#8``)."""
+        return [str(s) for s in self.sources]
+
+
+class ObligationFile(_Model):
+    obligations: tuple[Obligation, ...]
+
+
+class DocumentFile(_Model):
+    documents: tuple[Document, ...]
+
+
+class Sector(_Model):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,40}$")]
+    name: LocalizedText
+    aliases: tuple[str, ...] = ()
+    high_risk: bool
+
+
+class SectorFile(_Model):
+    sectors: tuple[Sector, ...]

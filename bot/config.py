@@ -1,0 +1,67 @@
+"""The one settings object, read from the environment (and ``.env``) and passed down from main."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.i18n import SUPPORTED_LOCALES
+from bot.paths import messages_dir, schedules_dir
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; DESIGN.md §2 and deploy/.env.example list them."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_api_base_file_url: str | None = None
+    database_url: str = "sqlite:///safetybot.db"
+    bot_timezone: str = "Asia/Shanghai"
+    bot_locale: str = "zh_CN"
+    schedules_dir: Path = Field(default_factory=schedules_dir)
+    messages_dir: Path = Field(default_factory=messages_dir)
+    db_auto_migrate: bool = True
+    # How far ahead occurrences and their reminders are written to the outbox.
+    materialize_horizon_days: int = Field(default=45, ge=7, le=400)
+    # How often the dispatcher wakes up to claim due reminders.
+    dispatch_interval_seconds: float = Field(default=20.0, gt=0)
+    # A claimed reminder not recorded as sent within the lease is claimed again.
+    claim_lease_seconds: int = Field(default=120, ge=10)
+    # Reminders whose fire time is older than this when the bot starts are gathered into one digest.
+    catchup_after_minutes: int = Field(default=30, ge=1)
+    admin_cache_seconds: int = Field(default=600, ge=0)
+    # Telegram's flood limits, enforced client-side by PTB's AIORateLimiter.
+    rate_limit_overall_per_second: float = Field(default=30, gt=0)
+    rate_limit_group_per_minute: float = Field(default=20, gt=0)
+    rate_limit_group_period_seconds: float = Field(default=60, gt=0)
+    rate_limit_max_retries: int = Field(default=3, ge=0)
+    log_json: bool = False
+    log_level: str = "INFO"
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("bot_locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"BOT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _real_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value() in {"", "changeme", "<token>"}:
+            raise ValueError("TELEGRAM_BOT_TOKEN is a placeholder; set the token BotFather gave you")
+        return value

@@ -1,0 +1,63 @@
+"""Domain exceptions. Handlers turn each into a templated reply; ``template`` names it."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A user-facing refusal or validation failure; ``template`` is under messages/templates/errors/."""
+
+    template = "errors/generic"
+
+    def __init__(self, **context: object) -> None:
+        super().__init__(self.__class__.__name__, context)
+        self.context = context
+
+
+class NotAdmin(DomainError):
+    template = "errors/not_admin"
+
+
+class UnknownSector(DomainError):
+    template = "errors/unknown_sector"
+
+
+class InvalidName(DomainError):
+    template = "errors/invalid_name"
+
+
+class NotRegistered(DomainError):
+    template = "errors/not_registered"
+
+
+class GroupOnly(DomainError):
+    template = "errors/group_only"
+
+
+class StaleButton(DomainError):
+    """A button press that refers to something that is not (or no longer) this chat's."""
+
+    template = "errors/stale_button"
+
+
+class NotYetOpen(DomainError):
+    template = "errors/not_yet_open"
+
+
+class ChatGone(Exception):
+    """The chat can no longer be written to (bot removed or blocked, chat not found)."""
+
+
+class ChatMoved(Exception):
+    """A group became a supergroup; messages must go to ``new_chat_id``."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(new_chat_id)
+        self.new_chat_id = new_chat_id
+
+
+class RetryLater(Exception):
+    """Telegram asked us to slow down."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds

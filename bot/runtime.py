@@ -1,0 +1,60 @@
+"""Everything a handler or job needs, created once in ``build_application`` and kept in bot_data."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.render import Renderer
+from bot.scheduling import Scheduler
+from bot.services.context import AppContext
+from bot.services.dispatcher import DispatchReport, Dispatcher
+from bot.services.materialize import materialize_stale
+from bot.telegram.roles import AdminCache
+
+log = logging.getLogger(__name__)
+
+RUNTIME_KEY = "runtime"
+
+
+@dataclass
+class Runtime:
+    ctx: AppContext
+    renderer: Renderer
+    admins: AdminCache
+    dispatcher: Dispatcher | None = None
+    scheduler: Scheduler | None = None
+    last_tick: dt.datetime | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def tick(self) -> DispatchReport:
+        """Materialize what fell behind, then send what is due. One tick at a time per process."""
+        async with self._lock:
+            now = self.ctx.clock.now()
+            s = self.ctx.settings
+            with self.ctx.session() as session:
+                materialize_stale(
+                    session, catalog=self.ctx.catalog, calendar=self.ctx.calendar,
+                    now=now, horizon_days=s.materialize_horizon_days,
+                )
+            report = DispatchReport() if self.dispatcher is None else await self.dispatcher.run_once()
+            self.last_tick = now
+            if report.sent or report.failed or report.retried:
+                log.info(
+                    "dispatch: sent=%d skipped=%d superseded=%d failed=%d retried=%d messages=%d",
+                    report.sent, report.skipped, report.superseded, report.failed, report.retried, report.messages,
+                )
+            return report
+
+    def wake(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.wake()
+
+
+def runtime_of(bot_data: dict[str, Any]) -> Runtime:
+    runtime = bot_data[RUNTIME_KEY]
+    assert isinstance(runtime, Runtime)
+    return runtime

@@ -1,0 +1,93 @@
+"""Confirming an occurrence: who, when; idempotent per person and slot.
+
+A button press names an occurrence id; it is honoured only when that occurrence belongs to
+the enterprise of the chat the press came from, so a forged or replayed press from another
+chat changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from bot.errors import NotYetOpen, StaleButton
+from bot.store.models import Confirmation, Enterprise, OccurrenceRow, OccurrenceStatus, ReminderRow
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    occurrence: OccurrenceRow
+    created: bool
+    count: int  # confirmations counted towards the quota
+    done: bool
+
+
+def occurrence_for_chat(session: Session, *, occurrence_id: int, chat_id: int) -> tuple[Enterprise, OccurrenceRow]:
+    """The occurrence, if it belongs to the active enterprise of ``chat_id``; else StaleButton."""
+    row = session.exec(
+        select(Enterprise, OccurrenceRow)
+        .join(OccurrenceRow, col(OccurrenceRow.enterprise_id) == col(Enterprise.id))
+        .where(OccurrenceRow.id == occurrence_id, Enterprise.chat_id == chat_id)
+    ).first()
+    if row is None or not row[0].active:
+        raise StaleButton()
+    return row[0], row[1]
+
+
+def count_for(session: Session, occurrence_id: int) -> int:
+    return session.exec(select(func.count()).where(Confirmation.occurrence_id == occurrence_id)).one()
+
+
+def confirm(
+    session: Session, *, occurrence_id: int, chat_id: int, user_id: int, user_name: str, now: dt.datetime
+) -> ConfirmResult:
+    """Record that ``user_id`` did the occurrence now. A repeated press records nothing new."""
+    enterprise, occ = occurrence_for_chat(session, occurrence_id=occurrence_id, chat_id=chat_id)
+    local_today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
+    if local_today < occ.window_start:
+        raise NotYetOpen(window_start=occ.window_start)
+    slot = local_today.toordinal() if occ.quota > 1 else 0
+    assert occ.id is not None and enterprise.id is not None
+    created = False
+    if occ.status != OccurrenceStatus.DONE.value or occ.quota > 1:
+        try:
+            with session.begin_nested():
+                session.add(
+                    Confirmation(
+                        occurrence_id=occ.id, enterprise_id=enterprise.id, user_id=user_id,
+                        user_name=user_name[:120], slot=slot, confirmed_at=now,
+                    )
+                )
+            created = True
+        except IntegrityError:
+            created = False  # the same person pressed again (same slot): nothing new
+    count = count_for(session, occ.id)
+    if count >= occ.quota and occ.status != OccurrenceStatus.DONE.value:
+        occ.status = OccurrenceStatus.DONE.value
+        occ.done_at = now
+        session.add(occ)
+    session.commit()
+    return ConfirmResult(occ, created, count, occ.status == OccurrenceStatus.DONE.value)
+
+
+def confirmers(session: Session, occurrence_id: int) -> list[Confirmation]:
+    return list(
+        session.exec(
+            select(Confirmation).where(Confirmation.occurrence_id == occurrence_id).order_by(col(Confirmation.confirmed_at))
+        ).all()
+    )
+
+
+def occurrences_of_message(session: Session, *, enterprise_id: int, message_id: int) -> list[tuple[str, OccurrenceRow]]:
+    """The (reminder kind, occurrence) pairs shown in one posted reminder message."""
+    rows = session.exec(
+        select(ReminderRow.kind, OccurrenceRow)
+        .join(OccurrenceRow, col(OccurrenceRow.id) == col(ReminderRow.occurrence_id))
+        .where(ReminderRow.enterprise_id == enterprise_id, ReminderRow.message_id == message_id)
+        .order_by(col(OccurrenceRow.due_at))
+    ).all()
+    return [(kind, occ) for kind, occ in rows]

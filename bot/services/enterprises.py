@@ -1,0 +1,101 @@
+"""Registering an enterprise for a group chat, and following the chat when it moves or goes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from sqlmodel import Session, select
+
+from bot.catalog import Catalog
+from bot.catalog.models import Sector
+from bot.errors import InvalidName, NotRegistered, UnknownSector
+from bot.store.models import Enterprise
+
+NAME_MAX = 60
+
+
+def clean_name(raw: str) -> str:
+    """An enterprise name with whitespace folded and control characters refused."""
+    name = " ".join(raw.split())
+    if not name or len(name) > NAME_MAX:
+        raise InvalidName(max=NAME_MAX)
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in name):
+        raise InvalidName(max=NAME_MAX)
+    return name
+
+
+def resolve_sector(catalog: Catalog, text: str) -> Sector:
+    sector = catalog.find_sector(text)
+    if sector is None:
+        raise UnknownSector(given=text, sectors=list(catalog.sectors.values()))
+    return sector
+
+
+def get_by_chat(session: Session, chat_id: int) -> Enterprise | None:
+    return session.exec(select(Enterprise).where(Enterprise.chat_id == chat_id)).first()
+
+
+def require_active(session: Session, chat_id: int) -> Enterprise:
+    enterprise = get_by_chat(session, chat_id)
+    if enterprise is None or not enterprise.active:
+        raise NotRegistered()
+    return enterprise
+
+
+def register(
+    session: Session,
+    *,
+    chat_id: int,
+    name: str,
+    sector: Sector,
+    user_id: int,
+    now: dt.datetime,
+    timezone: str,
+    locale: str,
+) -> tuple[Enterprise, bool]:
+    """Create the chat's enterprise, or update it when /setup is run again. Returns (row, created)."""
+    enterprise = get_by_chat(session, chat_id)
+    created = enterprise is None
+    if enterprise is None:
+        enterprise = Enterprise(
+            chat_id=chat_id,
+            name=clean_name(name),
+            sector=sector.id,
+            high_risk=sector.high_risk,
+            timezone=timezone,
+            locale=locale,
+            created_by=user_id,
+            created_at=now,
+        )
+    else:
+        enterprise.name = clean_name(name)
+        enterprise.sector = sector.id
+        enterprise.high_risk = sector.high_risk
+        enterprise.active = True
+        enterprise.materialized_until = None  # the sector may change which obligations apply
+    session.add(enterprise)
+    session.commit()
+    session.refresh(enterprise)
+    return enterprise, created
+
+
+def move_chat(session: Session, *, old_chat_id: int, new_chat_id: int) -> Enterprise | None:
+    """A group became a supergroup: the enterprise follows it to the new chat id."""
+    enterprise = get_by_chat(session, old_chat_id)
+    if enterprise is None or get_by_chat(session, new_chat_id) is not None:
+        return None
+    enterprise.chat_id = new_chat_id
+    session.add(enterprise)
+    session.commit()
+    return enterprise
+
+
+def deactivate(session: Session, chat_id: int) -> Enterprise | None:
+    """The bot was removed from the chat: stop sending there, keep the history."""
+    enterprise = get_by_chat(session, chat_id)
+    if enterprise is not None and enterprise.active:
+        enterprise.active = False
+        session.add(enterprise)
+        session.commit()
+    return enterprise

@@ -1,0 +1,84 @@
+"""Claiming due reminders from the outbox atomically, and recording what became of them.
+
+One statement claims a batch: ``UPDATE … WHERE id IN (SELECT … [FOR UPDATE SKIP LOCKED]
+LIMIT n) RETURNING id``. On PostgreSQL concurrent dispatchers skip each other's rows; SQLite
+serializes writers, so the single statement is atomic there too. A claim carries a lease: a
+dispatcher that dies mid-send leaves rows that another picks up after ``claimed_until``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import cast
+
+from sqlalchemy import Table, case, select, update
+from sqlmodel import Session
+
+from bot.store.models import ReminderRow, ReminderState
+
+_R = cast(Table, ReminderRow.__table__)
+
+
+def claim_due(
+    session: Session, *, now: dt.datetime, worker: str, lease: dt.timedelta, limit: int
+) -> list[int]:
+    """Claim up to ``limit`` due reminders: due/overdue before lead-time ones, oldest first."""
+    c = _R.c
+    claimable = (c.state == ReminderState.PENDING.value) | (
+        (c.state == ReminderState.CLAIMED.value) & (c.claimed_until < now)
+    )
+    lead_last = case((c.kind.like("lead-%"), 1), else_=0)
+    pick = select(c.id).where(c.fire_at <= now, claimable).order_by(lead_last, c.fire_at, c.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    stmt = (
+        update(_R)
+        .where(c.id.in_(pick.scalar_subquery()))
+        .values(
+            state=ReminderState.CLAIMED.value,
+            claimed_until=now + lease,
+            claimed_by=worker,
+            attempts=c.attempts + 1,
+        )
+        .returning(c.id)
+    )
+    ids = [row[0] for row in session.execute(stmt)]
+    session.commit()
+    return ids
+
+
+def _finish(session: Session, ids: Sequence[int], worker: str, **values: object) -> None:
+    if not ids:
+        return
+    c = _R.c
+    session.execute(
+        update(_R)
+        .where(c.id.in_(list(ids)), c.claimed_by == worker, c.state == ReminderState.CLAIMED.value)
+        .values(**values)
+    )
+    session.commit()
+
+
+def mark_sent(session: Session, ids: Sequence[int], *, worker: str, now: dt.datetime, message_id: int) -> None:
+    _finish(session, ids, worker, state=ReminderState.SENT.value, sent_at=now, message_id=message_id, claimed_until=None)
+
+
+def mark(session: Session, ids: Sequence[int], *, worker: str, state: ReminderState, error: str | None = None) -> None:
+    """Close claimed rows without sending (skipped, superseded, failed)."""
+    _finish(session, ids, worker, state=state.value, claimed_until=None, last_error=error)
+
+
+def release(session: Session, ids: Sequence[int], *, worker: str, retry_at: dt.datetime | None = None, error: str | None = None) -> None:
+    """Give claimed rows back so they are sent later (after ``retry_at`` if given)."""
+    if retry_at is None:
+        _finish(session, ids, worker, state=ReminderState.PENDING.value, claimed_until=None, last_error=error)
+    else:
+        # Keep the claim until retry_at: the lease expiry makes them claimable again then.
+        _finish(session, ids, worker, claimed_until=retry_at, last_error=error)
+
+
+def pending_count(session: Session) -> int:
+    c = _R.c
+    stmt = select(c.id).where(c.state.in_([ReminderState.PENDING.value, ReminderState.CLAIMED.value]))
+    return len(session.execute(stmt).all())

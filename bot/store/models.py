@@ -1,0 +1,129 @@
+"""Database tables. The database, not the scheduler's memory, is the source of truth.
+
+Occurrences of obligations and the reminders due for them are rows; unique keys make
+materialization idempotent, and the reminder table doubles as the outbox the dispatcher
+claims from (``state`` + ``claimed_until`` lease).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.store.types import UTCDateTime
+
+
+def _ts(*, nullable: bool = False, index: bool = False) -> Column[dt.datetime]:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Enterprise(SQLModel, table=True):
+    """An enterprise and the group chat it works in."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
+    name: str = Field(max_length=120)
+    sector: str = Field(max_length=40)
+    high_risk: bool
+    region: str = Field(default="all", max_length=20)
+    timezone: str = Field(default="Asia/Shanghai", max_length=40)
+    locale: str = Field(default="zh_CN", max_length=10)
+    active: bool = True
+    safety_officer_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    created_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: dt.datetime = Field(sa_column=_ts())
+    materialized_until: dt.date | None = None
+
+
+class OccurrenceStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class OccurrenceRow(SQLModel, table=True):
+    """One dated instance of an obligation for one enterprise."""
+
+    __tablename__ = "occurrence"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "key", name="uq_occurrence_key"),
+        Index("ix_occurrence_enterprise_due", "enterprise_id", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id")
+    key: str = Field(max_length=120)
+    obligation_id: str = Field(max_length=60)
+    area: str | None = Field(default=None, max_length=20)
+    label: str = Field(max_length=20)
+    window_start: dt.date
+    window_end: dt.date
+    due_at: dt.datetime = Field(sa_column=_ts())
+    quota: int = 1
+    status: str = Field(default=OccurrenceStatus.OPEN.value, max_length=10)
+    done_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class ReminderState(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    SKIPPED = "skipped"  # the occurrence was already done when it came due
+    SUPERSEDED = "superseded"  # folded into a later reminder or a catch-up digest
+    FAILED = "failed"  # the chat is gone (bot removed, chat not found)
+
+
+class ReminderRow(SQLModel, table=True):
+    """The outbox: a reminder to post at ``fire_at``; claimed, sent and recorded once."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "kind", name="uq_reminder_kind"),
+        Index("ix_reminder_due", "state", "fire_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    kind: str = Field(max_length=20)
+    fire_at: dt.datetime = Field(sa_column=_ts())
+    state: str = Field(default=ReminderState.PENDING.value, max_length=12)
+    claimed_until: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    attempts: int = 0
+    sent_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    last_error: str | None = Field(default=None, max_length=200)
+
+
+class Confirmation(SQLModel, table=True):
+    """Someone confirmed an occurrence. ``slot`` keeps repeated presses idempotent:
+    0 for one-off confirmations, the local date ordinal for quota duties (one per day)."""
+
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "user_id", "slot", name="uq_confirmation_slot"),
+        Index("ix_confirmation_enterprise_time", "enterprise_id", "confirmed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id")
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    user_name: str = Field(max_length=120)
+    slot: int = 0
+    confirmed_at: dt.datetime = Field(sa_column=_ts())
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class Member(SQLModel, table=True):
+    """A person on an enterprise's roster (the Bot API cannot list group members)."""
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "user_id", name="uq_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    name: str = Field(max_length=120)
+    joined_at: dt.datetime = Field(sa_column=_ts())

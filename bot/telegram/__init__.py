@@ -1,0 +1,1 @@
+"""The Telegram side: PTB application, handlers (one module per feature), keyboards, sending."""

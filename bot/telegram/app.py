@@ -1,0 +1,82 @@
+"""``build_application``: every handler, job and start-up check wired in one readable place."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+)
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.render import Renderer
+from bot.runtime import RUNTIME_KEY, Runtime
+from bot.scheduling import JobQueueScheduler
+from bot.services.context import AppContext
+from bot.services.dispatcher import Dispatcher
+from bot.telegram.handlers import errors, help, membership, reminders, setup, stats
+from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.roles import AdminCache
+
+log = logging.getLogger(__name__)
+
+GROUP_COMMANDS = ("setup", "stats", "help")
+PRIVATE_COMMANDS = ("start", "help")
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """setMyCommands per language and scope, descriptions from templates."""
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    renderer = runtime.renderer
+    for locale in renderer.locales:
+        language = "" if locale == runtime.ctx.settings.bot_locale else locale.split("_")[0]
+        for scope, names in ((BotCommandScopeAllGroupChats(), GROUP_COMMANDS), (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS)):
+            commands = [BotCommand(n, renderer.text(locale, f"commands/{n}")) for n in names]
+            await app.bot.set_my_commands(commands, scope=scope, language_code=language or None)
+
+
+def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application:  # type: ignore[type-arg]
+    """The PTB application for ``ctx``; ``auto_tick=False`` leaves ticking to the caller (tests, demo)."""
+    s = ctx.settings
+    if s.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    limiter = AIORateLimiter(
+        overall_max_rate=s.rate_limit_overall_per_second, overall_time_period=1,
+        group_max_rate=s.rate_limit_group_per_minute, group_time_period=s.rate_limit_group_period_seconds,
+        max_retries=s.rate_limit_max_retries,
+    )
+    defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+    builder = (
+        ApplicationBuilder()
+        .token(s.telegram_bot_token.get_secret_value())
+        .base_url(s.telegram_api_base_url)
+        .defaults(defaults)
+    )
+    if s.telegram_api_base_file_url:
+        builder = builder.base_file_url(s.telegram_api_base_file_url)
+    app = builder.rate_limiter(limiter).post_init(register_commands).build()
+
+    renderer = Renderer(s.messages_dir)
+    runtime = Runtime(ctx, renderer, AdminCache(ctx.clock, s.admin_cache_seconds))
+    runtime.dispatcher = Dispatcher(ctx, TelegramNotifier(app.bot, ctx, renderer), worker=worker_name())
+    app.bot_data[RUNTIME_KEY] = runtime
+    if auto_tick and app.job_queue is not None:
+        scheduler = JobQueueScheduler(app.job_queue, runtime.tick, s.dispatch_interval_seconds)
+        runtime.scheduler = scheduler
+        scheduler.start()
+
+    for module in (membership, setup, reminders, stats, help):
+        app.add_handlers(module.handlers())
+    app.add_handlers(help.fallback_handlers())  # last in group 0: only commands nobody took
+    app.add_error_handler(errors.on_error)
+    return app

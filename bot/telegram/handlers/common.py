@@ -1,0 +1,54 @@
+"""Small helpers every handler module uses: the runtime, the chat's locale, templated replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Chat, ForceReply, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.errors import DomainError
+from bot.i18n import normalize_locale
+from bot.runtime import Runtime, runtime_of
+from bot.services import enterprises
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def rt(context: Context) -> Runtime:
+    return runtime_of(context.bot_data)
+
+
+def chat_locale(context: Context, update: Update) -> str:
+    """The enterprise's language in a registered group; else the user's, else the default."""
+    runtime = rt(context)
+    chat = update.effective_chat
+    if chat is not None and chat.type != Chat.PRIVATE:
+        with runtime.ctx.session() as session:
+            enterprise = enterprises.get_by_chat(session, chat.id)
+        if enterprise is not None:
+            return enterprise.locale
+    user = update.effective_user
+    default = runtime.ctx.settings.bot_locale
+    return normalize_locale(user.language_code if user else None, default)
+
+
+async def reply(
+    update: Update, context: Context, template: str, /, *, markup: InlineKeyboardMarkup | ForceReply | None = None, **values: Any
+) -> None:
+    """Reply to the update's message with a rendered template (Telegram HTML)."""
+    text = rt(context).renderer.render(chat_locale(context, update), template, **values)
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(text, reply_markup=markup)
+    elif update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def reply_error(update: Update, context: Context, error: DomainError) -> None:
+    await reply(update, context, error.template, **error.context)
+
+
+def display_name(update: Update) -> str:
+    user = update.effective_user
+    return user.full_name if user else ""
