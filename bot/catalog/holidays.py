@@ -88,9 +88,14 @@ def _check_file(doc: YamlDocument, data: HolidayFile, issues: list[DataIssue]) -
     return HolidayYear(data.year, frozenset(off), frozenset(data.workdays))
 
 
+def holidays_dir(root: Path) -> Path:
+    """The folder of holiday files: ``root/holidays``, or ``root`` itself if it is that folder."""
+    return root if root.name == "holidays" else root / "holidays"
+
+
 def _read_years(root: Path, issues: list[DataIssue]) -> dict[int, HolidayYear]:
     years: dict[int, HolidayYear] = {}
-    folder = root / "holidays"
+    folder = holidays_dir(root)
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
         if not FILE_NAME.match(path.name):
             issues.append(DataIssue(str(path), 1, "", "holiday files are named cn-YYYY.yaml"))
@@ -108,14 +113,17 @@ def _read_years(root: Path, issues: list[DataIssue]) -> dict[int, HolidayYear]:
 
 
 def check_holidays(root: Path = DEFAULT_SCHEDULES_DIR) -> list[DataIssue]:
-    """Every issue in the holiday files under ``root/holidays`` (empty when all are valid)."""
+    """Every issue in the holiday files (``root`` is ``schedules/`` or its ``holidays/``)."""
     issues: list[DataIssue] = []
     _read_years(root, issues)
     return issues
 
 
 def load_work_calendar(root: Path = DEFAULT_SCHEDULES_DIR) -> WorkCalendar:
-    """The working calendar: holiday files first, then chinese-calendar, then weekdays."""
+    """The working calendar: holiday files first, then chinese-calendar, then weekdays.
+
+    ``root`` is ``schedules/`` or its ``holidays/`` folder; raises DataFileError on bad files.
+    """
     issues: list[DataIssue] = []
     years = _read_years(root, issues)
     if issues:
@@ -142,4 +150,4 @@ def missing_year_message(year: int) -> str:
 
 def holiday_file_path(root: Path, year: int) -> Path:
     """Where the data file of ``year`` belongs."""
-    return root / "holidays" / f"cn-{year}.yaml"
+    return holidays_dir(root) / f"cn-{year}.yaml"

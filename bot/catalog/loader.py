@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.catalog.models import (
+    AreaFile,
     Document,
     DocumentFile,
     Obligation,
@@ -29,6 +30,7 @@ from bot.catalog.models import (
     SectorFile,
 )
 from bot.datafile import DataFileError, DataIssue, YamlDocument, read_yaml, validation_issues
+from bot.i18n import LocalizedText
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -45,6 +47,7 @@ class Catalog:
     documents: dict[str, Document]
     obligations: dict[str, Obligation]
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
+    area_names: dict[str, LocalizedText] = field(default_factory=dict)
 
     def find_sector(self, name: str) -> Sector | None:
         """Resolve a sector id, its Chinese or English name, or an alias."""
@@ -147,9 +150,14 @@ class _Checker:
 
     sectors: dict[str, Sector]
     documents: dict[str, Document]
+    area_names: dict[str, LocalizedText]
     issues: list[DataIssue]
 
     def check(self, doc: YamlDocument, here: tuple[int | str, ...], ob: Obligation) -> Obligation:
+        for k, area in enumerate(ob.areas):
+            if area.value not in self.area_names:
+                message = f"area {area.value!r} has no name in areas.yaml"
+                self.issues.append(doc.issue((*here, "areas", k), message))
         for j, src in enumerate(ob.sources):
             if src.doc not in self.documents:
                 self.issues.append(
@@ -186,12 +194,9 @@ class _Checker:
 
 
 def _cross_check(
-    docs: list[tuple[YamlDocument, ObligationFile]],
-    sectors: dict[str, Sector],
-    documents: dict[str, Document],
-    issues: list[DataIssue],
+    docs: list[tuple[YamlDocument, ObligationFile]], checker: _Checker
 ) -> dict[str, Obligation]:
-    checker = _Checker(sectors, documents, issues)
+    issues = checker.issues
     obligations: dict[str, Obligation] = {}
     first_seen: dict[str, str] = {}
     for doc, parsed in docs:
@@ -231,17 +236,24 @@ def _load(root: Path, messages_dir: Path | None, issues: list[DataIssue]) -> Cat
     documents_doc = read_document(root / "documents.yaml", issues)
     if documents_doc and (df := _validate(documents_doc, DocumentFile, issues)):
         documents = {d.id: d for d in df.documents}
+    area_names: dict[str, LocalizedText] = {}
+    area_doc = (
+        read_document(root / "areas.yaml", issues) if (root / "areas.yaml").is_file() else None
+    )
+    if area_doc and (af := _validate(area_doc, AreaFile, issues)):
+        area_names = {a.id.value: a.name for a in af.areas}
     parsed: list[tuple[YamlDocument, ObligationFile]] = []
     for path in sorted((root / "obligations").glob("*.yaml")):
         doc = read_document(path, issues)
         if doc and (of := _validate(doc, ObligationFile, issues)):
             parsed.append((doc, of))
-    obligations = _cross_check(parsed, sectors, documents, issues)
+    obligations = _cross_check(parsed, _Checker(sectors, documents, area_names, issues))
     if messages_dir is not None:
         _check_templates(parsed, messages_dir, issues)
     if not obligations and not issues:
         issues.append(DataIssue(str(root / "obligations"), 1, "", "no obligations found"))
-    return Catalog(root, sectors, documents, obligations, _aliases(sectors.values()))
+    aliases = _aliases(sectors.values())
+    return Catalog(root, sectors, documents, obligations, aliases, area_names)
 
 
 def load_catalog(

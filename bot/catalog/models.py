@@ -30,6 +30,8 @@ __all__ = [
     "REMINDER_FAMILIES",
     "Applies",
     "Area",
+    "AreaFile",
+    "AreaName",
     "Concerns",
     "Confirm",
     "Document",
@@ -277,3 +279,12 @@ class Sector(_Model):
 
 class SectorFile(_Model):
     sectors: tuple[Sector, ...]
+
+
+class AreaName(_Model):
+    id: Area
+    name: LocalizedText
+
+
+class AreaFile(_Model):
+    areas: tuple[AreaName, ...]

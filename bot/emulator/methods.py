@@ -19,10 +19,9 @@ NOT_MODIFIED = ("message is not modified: specified new message content and repl
                 "exactly the same as a current content and reply markup of the message")
 _CONTENT = ("text", "entities", "caption", "caption_entities", "reply_markup")
 _ENTITIES_OF = {"text": "entities", "caption": "caption_entities"}
-_CHAT_ACTIONS = frozenset({
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-    "upload_document", "choose_sticker", "find_location", "record_video_note",
-    "upload_video_note"})
+_CHAT_ACTIONS = frozenset({"typing", "upload_photo", "record_video", "upload_video", "record_voice",
+                           "upload_voice", "upload_document", "choose_sticker", "find_location",
+                           "record_video_note", "upload_video_note"})
 _NO_LIMITS = {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
               "premium_subscription": False, "gifts_from_channels": False}
 
@@ -39,7 +38,6 @@ def _formatted(p: JSON, key: str, limit: int, too_long: str, mode: str = "parse_
 class BotApiMethods(BotSettingsMethods):
     """Handlers for every emulated Bot API method, on top of the HTTP plumbing."""
 
-    # ----- helpers -----
     def _chat(self, p: JSON, *, send: bool = False) -> ChatRecord:
         return self.store.chat_for(p.get("chat_id"), send=send)
 
@@ -68,7 +66,7 @@ class BotApiMethods(BotSettingsMethods):
         if p.get("inline_message_id"):
             raise bad("invalid inline message identifier specified")
         chat = self._chat(p)
-        msg = chat.messages.get(p.get("message_id"))  # type: ignore[arg-type]
+        msg = chat.messages.get(int(p.get("message_id") or 0))
         if msg is None or msg.deleted:
             raise bad(f"message to {verb} not found")
         if verb == "edit" and not msg.from_bot:
@@ -121,14 +119,14 @@ class BotApiMethods(BotSettingsMethods):
             return self.store.new_file(kind, b"", value.rsplit("/", 1)[-1] or None)
         raise bad("wrong file identifier/HTTP URL specified")
 
-    async def _send_file(self, p: JSON, kind: str) -> JSON:
+    def _send_file(self, p: JSON, kind: str) -> JSON:
         chat = self._chat(p, send=True)
         caption, ents = _formatted(p, "caption", 1024, "message caption is too long",
                                    entities="caption_entities")
         rec = self._file(p.get(kind[:-1]), kind)
         key, media = self.store.media_json(rec)
-        body = {key: media} | ({"caption": caption} if caption else {})
-        body |= {"caption_entities": ents} if ents else {}
+        body = {key: media, "caption": caption, "caption_entities": ents}
+        body = {k: v for k, v in body.items() if v}
         msg = self._emit(chat, body, key, p, p.get("caption"))
         msg.file_id = rec.file_id
         return msg.raw
@@ -136,9 +134,8 @@ class BotApiMethods(BotSettingsMethods):
     # ----- chats -----
     async def api_get_chat(self, p: JSON) -> JSON:
         """ChatFullInfo with the fields PTB 22.8 requires."""
-        chat = self._chat(p)
-        return chat.json() | {"accent_color_id": 0, "max_reaction_count": 11,
-                              "accepted_gift_types": _NO_LIMITS}
+        return self._chat(p).json() | {"accent_color_id": 0, "max_reaction_count": 11,
+                                       "accepted_gift_types": _NO_LIMITS}
 
     async def api_get_chat_administrators(self, p: JSON) -> list[JSON]:
         """Owner first, then administrators (including the bot if promoted)."""
@@ -161,18 +158,15 @@ class BotApiMethods(BotSettingsMethods):
             return member_json(chat.bot_status, self.bot_user)
         if user_id not in self.store.users:
             raise bad("user not found")
-        user = self.store.users[user_id]
-        if chat.type == "private":
-            return member_json("member" if chat.id == user_id else "left", user)
-        return member_json(chat.status_of(user_id), user)
+        private = "member" if chat.id == user_id else "left"
+        status = private if chat.type == "private" else chat.status_of(user_id)
+        return member_json(status, self.store.users[user_id])
 
     async def api_get_chat_member_count(self, p: JSON) -> int:
         """People in the chat, the bot included."""
         chat = self._chat(p)
-        if chat.type == "private":
-            return 2
         people = chat.members | chat.admins | ({chat.creator} if chat.creator else set())
-        return len(people) + 1
+        return 2 if chat.type == "private" else len(people) + 1
 
     async def api_leave_chat(self, p: JSON) -> bool:
         """The bot leaves a group and is told so by my_chat_member."""
@@ -230,11 +224,11 @@ class BotApiMethods(BotSettingsMethods):
 
     async def api_send_photo(self, p: JSON) -> JSON:
         """Upload or file_id; two PhotoSizes come back."""
-        return await self._send_file(p, "photos")
+        return self._send_file(p, "photos")
 
     async def api_send_document(self, p: JSON) -> JSON:
         """Upload or file_id; the bytes are kept for getFile + download."""
-        return await self._send_file(p, "documents")
+        return self._send_file(p, "documents")
 
     async def api_get_file(self, p: JSON) -> JSON:
         """File with file_path under base_file_url."""
@@ -271,8 +265,7 @@ class BotApiMethods(BotSettingsMethods):
             "is_anonymous": p.get("is_anonymous", True) is not False, "type": kind,
             "allows_multiple_answers": multiple, "members_only": bool(p.get("members_only")),
             "allows_revoting": bool(p.get("allows_revoting", kind == "regular"))}
-        if q_ents:
-            poll["question_entities"] = q_ents
+        poll |= {"question_entities": q_ents} if q_ents else {}
         correct = p.get("correct_option_ids")
         if correct is None and p.get("correct_option_id") is not None:
             correct = [p["correct_option_id"]]
@@ -285,22 +278,20 @@ class BotApiMethods(BotSettingsMethods):
             explanation, e_ents = _formatted(p, "explanation", 200, "poll explanation length must "
                                              "not exceed 200", "explanation_parse_mode",
                                              "explanation_entities")
-            poll["explanation"] = explanation
-            poll |= {"explanation_entities": e_ents} if e_ents else {}
+            poll |= {"explanation": explanation, "explanation_entities": e_ents}
+        poll = {k: v for k, v in poll.items() if v != []}
         msg = self._emit(chat, {"poll": poll}, "poll", p, question, "question_parse_mode")
         self.store.polls[poll["id"]] = (chat.id, msg.message_id, {})
         return msg.raw
 
     async def api_stop_poll(self, p: JSON) -> JSON:
         """Close the bot's poll; Telegram answers with the final Poll and sends a poll update."""
-        chat = self._chat(p)
-        msg = chat.messages.get(p.get("message_id"))  # type: ignore[arg-type]
+        msg = self._chat(p).messages.get(int(p.get("message_id") or 0))
         if msg is None or msg.deleted or msg.poll is None or not msg.from_bot:
             raise bad("message with poll to stop not found")
         if msg.poll["is_closed"]:
             raise bad("poll has already been closed")
-        markup = p.get("reply_markup")
-        check_markup(markup)
+        check_markup(markup := p.get("reply_markup"))
         msg.raw.pop("reply_markup", None)
         msg.raw.update({"reply_markup": markup} if markup else {})
         msg.reply_markup = markup

@@ -137,9 +137,8 @@ class BotApiServer:
 
     def _take_fault(self, name: str, params: JSON) -> None:
         for f in self._faults:
-            if f.times <= 0 or (f.method == "*" and name == "getUpdates"):
-                continue
-            if f.method not in ("*", name.lower()):
+            if f.times <= 0 or f.method not in ("*", name.lower()) or (
+                    f.method == "*" and name == "getUpdates"):
                 continue
             if f.chat_id is not None and params.get("chat_id") != f.chat_id:
                 continue
@@ -168,8 +167,6 @@ class BotApiServer:
                 self._too_many(1.0 - tokens)
 
     def _flood_record(self, chat_id: Any) -> None:
-        if not isinstance(chat_id, int):
-            return
         now = self.store.now()
         self._sent_all.append(now)
         if chat_id < 0:
@@ -197,9 +194,8 @@ class BotApiServer:
                 if not isinstance(part, BodyPartReader) or part.name is None:
                     continue
                 if part.filename is not None:
-                    data = bytes(await part.read())
-                    params[part.name] = Upload(part.filename, part.headers.get(
-                        "Content-Type"), data)
+                    ctype = part.headers.get("Content-Type")
+                    params[part.name] = Upload(part.filename, ctype, bytes(await part.read()))
                 else:
                     params[part.name] = _decode(part.name, await part.text())
         else:
@@ -216,8 +212,7 @@ class BotApiServer:
             return self._download(path.split("/", 2)[2] if path.count("/") >= 2 else "")
         prefix, _, method = path.partition("/")
         name, handler = self._methods.get(method.lower(), (method, None))
-        if not prefix.startswith("bot"):
-            handler = None
+        handler = handler if prefix.startswith("bot") else None
         params = await self._read_params(request)
         delay = self._latency.get(name.lower(), self._latency.get("*", 0.0))
         if delay > 0 and not self.store.closing:
@@ -251,9 +246,9 @@ class BotApiServer:
         return web.json_response(body, status=status)
 
     def _download(self, file_path: str) -> web.Response:
-        for rec in self.store.files.values():
-            if rec.file_path == file_path:
-                return web.Response(body=rec.data, content_type="application/octet-stream")
+        found = [r.data for r in self.store.files.values() if r.file_path == file_path]
+        if found:
+            return web.Response(body=found[0], content_type="application/octet-stream")
         return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"},
                                  status=404)
 

@@ -209,8 +209,8 @@ class Store:
     def add_message(self, chat: ChatRecord, sender: JSON, body: JSON, kind: str) -> BotMessage:
         """Create the next message in a chat and remember it."""
         message_id = max(chat.messages, default=0) + 1
-        raw: JSON = {"message_id": message_id, "from": sender, "chat": chat.json(),
-               "date": int(self.now())} | body
+        head = {"message_id": message_id, "from": sender, "chat": chat.json()}
+        raw: JSON = head | {"date": int(self.now())} | body
         from_bot = sender["id"] == self.bot_user["id"]
         text = body.get("text", body.get("caption"))
         msg = BotMessage(chat.id, message_id, from_bot, text, None, body.get("reply_markup"),
@@ -228,8 +228,12 @@ class Store:
 
     def chat_for(self, chat_id: Any, *, send: bool = False) -> ChatRecord:
         """Resolve a chat_id as Telegram does, raising its exact 400/403 errors."""
+        if isinstance(chat_id, str) and chat_id.removeprefix("-").isdigit():
+            chat_id = int(chat_id)  # Telegram accepts numeric strings too
         chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
+            if send and chat_id in self.users:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
             if chat_id == self.bot_user["id"]:
                 raise ApiError(403, "Forbidden: bots can't send messages to bots")
             raise bad("chat not found")

@@ -70,7 +70,7 @@ def parse_html(src: str) -> tuple[str, list[JSON]]:
                 raise fail(f'Unsupported start tag "{name}" at byte offset {at(i)}')
             if end < 0:
                 raise fail(f"Unclosed start tag at byte offset {at(i)}")
-            attrs = {a.group(1).lower(): a.group(2) or a.group(3) or a.group(4) or ""
+            attrs = {a.group(1).lower(): html.unescape(a.group(2) or a.group(3) or a.group(4) or "")
                      for a in _ATTR.finditer(src[i + 1 + len(name):end].rstrip("/"))}
             entity: JSON = {"type": _ENTITY_OF[name]}
             if name == "span" and attrs.get("class") != "tg-spoiler":

@@ -71,6 +71,10 @@ class Renderer:
         template = self.env(locale).get_template(f"{name}.txt.j2")
         return " ".join(template.render(**context).split())
 
+    def plain(self, locale: str, name: str, /, **context: Any) -> str:
+        """A multi-line plain-text document (``<name>.txt.j2``), e.g. the demo's transcript frame."""
+        return self.env(locale).get_template(f"{name}.txt.j2").render(**context).strip()
+
     def format_date(self, locale: str, value: dt.date) -> str:
         return filters.format_full_date(value, normalize_locale(locale), self._gettext(locale))
 

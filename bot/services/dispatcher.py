@@ -70,20 +70,26 @@ def _rank(kind: str) -> tuple[int, str]:
 def plan_chat(
     rows: list[tuple[ReminderRow, OccurrenceRow]], *, now: dt.datetime, catch_up_after: dt.timedelta
 ) -> tuple[list[ReminderItem], list[int], list[int], bool]:
-    """Split one chat's claimed reminders into (to send, to skip, superseded, is catch-up)."""
-    skip = [r.id for r, o in rows if o.status == OccurrenceStatus.DONE.value and r.id is not None]
+    """Split one chat's claimed reminders into (to send, to skip, superseded, is catch-up).
+
+    Only the latest reminder of each occurrence is sent, and only the latest occurrence of
+    each obligation (and area): after downtime, yesterday's daily check is not news; it stays
+    overdue in /stats.
+    """
+    skip = [r.id or 0 for r, o in rows if o.status == OccurrenceStatus.DONE.value]
     live = [(r, o) for r, o in rows if o.status != OccurrenceStatus.DONE.value]
-    latest: dict[int, tuple[ReminderRow, OccurrenceRow]] = {}
+    latest: dict[tuple[str, str | None], tuple[ReminderRow, OccurrenceRow]] = {}
     superseded: list[int] = []
-    for r, o in sorted(live, key=lambda ro: _rank(ro[0].kind)):
-        assert o.id is not None and r.id is not None
-        if o.id in latest:
-            superseded.append(latest[o.id][0].id or 0)
-        latest[o.id] = (r, o)
+    ordered = sorted(live, key=lambda ro: (ro[1].due_at, _rank(ro[0].kind)))
+    for r, o in ordered:
+        key = (o.obligation_id, o.area)
+        if key in latest:
+            superseded.append(latest[key][0].id or 0)
+        latest[key] = (r, o)
     items = [
         ReminderItem(r.id or 0, r.kind, o) for r, o in sorted(latest.values(), key=lambda ro: ro[1].due_at)
     ]
-    catch_up = any(now - r.fire_at > catch_up_after for r, _ in latest.values())
+    catch_up = any(now - r.fire_at > catch_up_after for r, _ in live)
     return items, skip, superseded, catch_up
 
 

@@ -12,6 +12,15 @@ from bot.store.models import Enterprise, OccurrenceRow, OccurrenceStatus
 
 
 @dataclass
+class OverdueGroup:
+    obligation_id: str
+    area: str | None
+    count: int
+    first_due: dt.datetime
+    last_due: dt.datetime
+
+
+@dataclass
 class EnterpriseStats:
     period_start: dt.date
     today: dt.date
@@ -21,15 +30,32 @@ class EnterpriseStats:
     upcoming: list[OccurrenceRow] = field(default_factory=list)  # window not yet open
 
     @property
+    def overdue_groups(self) -> list[OverdueGroup]:
+        """Overdue occurrences folded per obligation and area: 17 missed daily checks are one line."""
+        groups: dict[tuple[str, str | None], OverdueGroup] = {}
+        for occ in self.overdue:
+            key = (occ.obligation_id, occ.area)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = OverdueGroup(occ.obligation_id, occ.area, 1, occ.due_at, occ.due_at)
+            else:
+                group.count += 1
+                group.first_due = min(group.first_due, occ.due_at)
+                group.last_due = max(group.last_due, occ.due_at)
+        return sorted(groups.values(), key=lambda g: g.first_due)
+
+    @property
     def completion(self) -> float:
         counted = len(self.done) + len(self.overdue)
         return len(self.done) / counted if counted else 1.0
 
 
-def enterprise_stats(session: Session, enterprise: Enterprise, *, now: dt.datetime, upcoming_days: int = 30) -> EnterpriseStats:
-    """Occurrences of this year so far, by state, plus those opening in the next ``upcoming_days``."""
+def enterprise_stats(
+    session: Session, enterprise: Enterprise, *, now: dt.datetime, upcoming_days: int = 30, period_days: int = 31
+) -> EnterpriseStats:
+    """Occurrences of the last ``period_days`` by state, plus those opening in the next ``upcoming_days``."""
     today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
-    stats = EnterpriseStats(period_start=dt.date(today.year, 1, 1), today=today)
+    stats = EnterpriseStats(period_start=today - dt.timedelta(days=period_days), today=today)
     horizon = today + dt.timedelta(days=upcoming_days)
     rows = session.exec(
         select(OccurrenceRow)

@@ -19,7 +19,7 @@ from bot.services.dispatcher import kind_family
 from bot.store.models import Confirmation, Enterprise, OccurrenceRow, OccurrenceStatus
 from bot.telegram.callbacks import Confirm, encode
 
-MAX_BUTTONS = 8
+MAX_BUTTONS = 24
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def reminder_message(
     locale = enterprise.locale
     items = []
     for view in views:
-        ctx = item_context(catalog, enterprise, view, now)
+        ctx = item_context(catalog, enterprise, view, now) | {"compact": len(views) > 1}
         items.append(Markup(renderer.render(locale, f"reminders/{ctx['family']}", **ctx)))  # noqa: S704 - rendered by an autoescaping template
     text = renderer.render(
         locale, "reminders/message", items=items, catch_up=catch_up, enterprise=enterprise.name

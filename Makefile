@@ -1,0 +1,30 @@
+# Day-to-day tasks. `make` runs the tests and the linters.
+PY ?= .venv/bin/python
+POT = messages/messages.pot
+
+.PHONY: all test lint i18n i18n-check demo bench
+all: test lint
+
+test:
+	$(PY) -m pytest -q
+
+lint:
+	$(PY) -m ruff check bot tests bench
+	$(PY) -m mypy
+
+# Re-extract msgids from the templates and merge them into every catalog;
+# then translate the new entries in messages/locale/*/LC_MESSAGES/messages.po.
+i18n:
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -o $(POT) --no-location --sort-output \
+	  --project "Frontline Safety Bot" --copyright-holder "Frontline Safety Bot" \
+	  --msgid-bugs-address "safety-bot@example.invalid" .
+	$(PY) -m babel.messages.frontend update -i $(POT) -d messages/locale -D messages \
+	  --ignore-obsolete --width 100 --no-fuzzy-matching
+	$(PY) tools/fill_en.py
+
+
+demo:
+	$(PY) -m bot demo
+
+bench:
+	$(PY) -m bench

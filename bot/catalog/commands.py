@@ -1,0 +1,206 @@
+"""``safetybot schedules check`` and ``safetybot schedules show``, called with parsed arguments.
+
+``check`` is what an admin runs after editing ``schedules/``: every error with its file, line
+and field, the holiday-data warnings, and an exit code CI can use. ``show`` answers "what
+would an enterprise of this sector get?" as a table, as JSON (the contract in DESIGN.md §2)
+or as an iCalendar file. Titles come from the data, in the requested language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.catalog.holidays import (
+    check_holidays,
+    holiday_file_path,
+    load_work_calendar,
+    missing_year_message,
+    years_to_cover,
+)
+from bot.catalog.ics import write_ics
+from bot.catalog.loader import (
+    DEFAULT_MESSAGES_DIR,
+    DEFAULT_SCHEDULES_DIR,
+    Catalog,
+    check_catalog,
+    load_catalog,
+)
+from bot.catalog.models import Obligation
+from bot.datafile import DataFileError
+from bot.domain.recurrence import Occurrence, occurrences
+from bot.domain.workcalendar import WorkCalendar
+from bot.i18n import normalize_locale
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def run_check(
+    path: Path | None, out: TextIO, *, today: dt.date, messages_dir: Path | None = None
+) -> int:
+    """Validate the catalog and holiday files under ``path``; 1 if anything is wrong."""
+    root = path or DEFAULT_SCHEDULES_DIR
+    if not root.is_dir():
+        print(f"{root}: not a directory", file=out)
+        return EXIT_USAGE
+    holiday_issues = check_holidays(root)
+    issues = check_catalog(root, messages_dir or DEFAULT_MESSAGES_DIR) + holiday_issues
+    for issue in issues:
+        print(issue, file=out)
+    warnings: list[str] = []
+    if not holiday_issues:
+        calendar = load_work_calendar(root)
+        for year in calendar.missing_years(years_to_cover(today)):
+            where = holiday_file_path(root, year)
+            warnings.append(f"{where}:1: year: warning: {missing_year_message(year)}")
+    for warning in warnings:
+        print(warning, file=out)
+    counted = "" if issues else f" in {len(load_catalog(root).obligations)} obligations"
+    print(f"{len(issues)} error(s), {len(warnings)} warning(s){counted}", file=out)
+    return EXIT_INVALID if issues else EXIT_OK
+
+
+def enterprise_occurrences(
+    catalog: Catalog,
+    calendar: WorkCalendar,
+    *,
+    sector: str,
+    high_risk: bool,
+    start: dt.date,
+    end: dt.date,
+    tz: ZoneInfo,
+    region: str = "all",
+) -> list[tuple[Obligation, Occurrence]]:
+    """Every calendar occurrence an enterprise would get, by due time then id and area."""
+    found = [
+        (ob, occ)
+        for ob in catalog.for_enterprise(sector, high_risk, region)
+        for occ in occurrences(
+            ob, sector=sector, high_risk=high_risk, start=start, end=end, tz=tz, calendar=calendar
+        )
+    ]
+    return sorted(found, key=lambda p: (p[1].due, p[1].obligation_id, p[1].area or ""))
+
+
+def occurrence_json(
+    catalog: Catalog, ob: Obligation, occ: Occurrence, locale: str
+) -> dict[str, Any]:
+    """One element of ``show --json``: the DESIGN.md §2 fields plus what explains them."""
+    area = catalog.area_names.get(occ.area) if occ.area else None
+    return {
+        "obligation_id": occ.obligation_id,
+        "title": ob.title.get(locale),
+        "kind": occ.kind,
+        "area": occ.area,
+        "area_name": area.get(locale) if area else None,
+        "label": occ.label,
+        "key": occ.key,
+        "window_start": occ.starts_at.isoformat(),
+        "window_end": occ.ends_before.isoformat(),
+        "due": occ.due.isoformat(),
+        "quota": occ.quota,
+        "concerns": ob.concerns.value,
+        "confirm": ob.confirm.value,
+        "evidence": [e.value for e in ob.evidence],
+        "sources": ob.citations,
+        "regions": list(ob.regions),
+    }
+
+
+def _table(catalog: Catalog, rows: list[tuple[Obligation, Occurrence]], locale: str) -> list[str]:
+    lines = [f"{'due':<21}  {'window':<22}  {'obligation':<26}  {'area':<10}  {'n':>2}  title"]
+    for ob, occ in rows:
+        window = f"{occ.window_start}..{occ.window_end}"
+        due = occ.due.strftime("%Y-%m-%d %H:%M")
+        area = occ.area or "-"
+        title = ob.title.get(locale)
+        lines.append(
+            f"{due:<21}  {window:<22}  {occ.obligation_id:<26}  {area:<10}  {occ.quota:>2}  {title}"
+        )
+    return lines
+
+
+def _event_lines(obligations: list[Obligation], sector: str, risk: bool, locale: str) -> list[str]:
+    """Event-triggered duties have no dates of their own; listed so the table is complete."""
+    lines = []
+    for ob in obligations:
+        trigger = ob.schedule_for(sector, risk).trigger
+        if trigger is not None:
+            tag, title = f"[{trigger.value}]", ob.title.get(locale)
+            lines.append(f"{tag:<21}  {'':<22}  {ob.id:<26}  {'-':<10}  {'':>2}  {title}")
+    return lines
+
+
+def _usage_error(err: TextIO, message: str) -> int:
+    print(f"safetybot schedules show: {message}", file=err)
+    return EXIT_USAGE
+
+
+def run_show(
+    *,
+    sector: str,
+    high_risk: bool | None,
+    start: dt.date,
+    end: dt.date,
+    as_json: bool,
+    ics_path: Path | None,
+    out: TextIO,
+    region: str = "all",
+    tz: str = "Asia/Shanghai",
+    locale: str = "zh_CN",
+    root: Path | None = None,
+    err: TextIO | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Print (or export) the occurrences of an enterprise of ``sector`` in [start, end].
+
+    ``high_risk=None`` takes the sector's default. Warnings (missing holiday data) go to
+    ``err`` so that ``--json`` output stays a clean JSON array.
+    """
+    err = err or sys.stderr
+    root = root or DEFAULT_SCHEDULES_DIR
+    locale = normalize_locale(locale)
+    try:
+        catalog, calendar = load_catalog(root), load_work_calendar(root)
+    except DataFileError as exc:
+        print(exc, file=err)
+        return EXIT_INVALID
+    found = catalog.find_sector(sector)
+    if found is None:
+        valid = ", ".join(f"{s.id} ({s.name.get(locale)})" for s in catalog.sectors.values())
+        return _usage_error(err, f"unknown sector {sector!r}; valid sectors: {valid}")
+    if region != "all" and region not in catalog.regions:
+        return _usage_error(
+            err, f"unknown region {region!r}; valid: all, {', '.join(catalog.regions)}"
+        )
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return _usage_error(err, f"unknown time zone {tz!r}")
+    if start > end:
+        return _usage_error(err, f"--from {start} is after --to {end}")
+    for year in calendar.missing_years(range(start.year, end.year + 1)):
+        print(f"warning: {missing_year_message(year)}", file=err)
+    risk = found.high_risk if high_risk is None else high_risk
+    rows = enterprise_occurrences(
+        catalog, calendar, sector=found.id, high_risk=risk, start=start, end=end, tz=zone,
+        region=region,
+    )  # fmt: skip
+    if ics_path is not None:
+        name = f"{found.name.get(locale)} {start}..{end}"
+        stamp = now or dt.datetime.now(dt.UTC)
+        write_ics(ics_path, catalog, rows, name=name, locale=locale, stamp=stamp)
+        print(f"{len(rows)} -> {ics_path}", file=out)
+    elif as_json:
+        data = [occurrence_json(catalog, ob, occ, locale) for ob, occ in rows]
+        out.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    else:
+        events = _event_lines(
+            catalog.for_enterprise(found.id, risk, region), found.id, risk, locale
+        )
+        out.write("\n".join([*_table(catalog, rows, locale), *events]) + "\n")
+    return EXIT_OK

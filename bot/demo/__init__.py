@@ -1,0 +1,110 @@
+"""``safetybot demo``: the real bot on the built-in emulator, a scripted month on a fast clock.
+
+No token and no network: the Bot API emulator listens on loopback, the database is a
+temporary SQLite file, and the clock jumps from one scripted moment to the next, running the
+scheduler's tick where the JobQueue would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, func, select
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.demo.harness import LocalBot, local_bot
+from bot.demo.script import DemoScript, Event, load_script
+from bot.demo.transcript import Transcript
+from bot.store.models import OccurrenceRow, ReminderRow
+
+JSON = dict[str, Any]
+
+
+def _open_occurrence(bot: LocalBot, obligation: str, day: dt.date) -> int | None:
+    with bot.ctx.session() as session:
+        occ = session.exec(
+            select(OccurrenceRow)
+            .where(OccurrenceRow.obligation_id == obligation, OccurrenceRow.window_start <= day)
+            .order_by(OccurrenceRow.window_start.desc())  # type: ignore[attr-defined]
+        ).first()
+    return occ.id if occ else None
+
+
+async def _act(bot: LocalBot, event: Event, people: dict[str, JSON], chat: JSON, day: dt.date) -> None:
+    emu = bot.emulator
+    user = people[event.who]
+    if event.do == "add_bot":
+        after = emu.cursor(chat["id"])
+        emu.add_bot_to_group(chat, by=user)
+        await emu.wait_for_message(chat["id"], after=after)
+    elif event.do == "say" and event.text:
+        after = emu.cursor(chat["id"])
+        emu.send_text(chat, user, event.text)
+        await emu.wait_for_message(chat["id"], after=after)
+    elif event.do == "confirm" and event.obligation:
+        occurrence_id = _open_occurrence(bot, event.obligation, day)
+        data = f"cf:{occurrence_id}"
+        for message in reversed(emu.sent(chat["id"])):
+            if any(cb == data for _, cb in message.buttons()):
+                edits = len(message.edits)
+                await emu.wait_for_callback_answer(emu.press_button(chat, user, message.message_id, data=data))
+                msg_id = message.message_id
+                await emu.wait_for(lambda: len(emu.message(chat["id"], msg_id).edits) > edits)
+                break
+
+
+def _next_fire(bot: LocalBot, after: dt.datetime) -> dt.datetime | None:
+    """When the next pending reminder fires: where the JobQueue's periodic tick would find it."""
+    with bot.ctx.session() as session:
+        return session.exec(
+            select(func.min(ReminderRow.fire_at)).where(
+                ReminderRow.state == "pending", col(ReminderRow.fire_at) > after
+            )
+        ).one()
+
+
+async def _play(bot: LocalBot, script: DemoScript, tz: ZoneInfo, out: Transcript) -> None:
+    emu = bot.emulator
+    people = {key: emu.create_user(p.first_name, username=p.username, language_code=p.language_code)
+              for key, p in script.people.items()}
+    admins = [people[k] for k, p in script.people.items() if p.admin]
+    members = [people[k] for k, p in script.people.items() if not p.admin]
+    chat = emu.create_group(script.group, admins=admins, members=members)
+    out.watch(chat["id"], people)
+    end = dt.datetime.combine(script.start + dt.timedelta(days=script.days), dt.time(0, 0), tzinfo=tz)
+    events = sorted(script.events, key=lambda e: e.moment(tz))
+    while True:
+        now = bot.clock.now()
+        fire = _next_fire(bot, now)
+        upcoming_event = events[0].moment(tz) if events else None
+        candidates = [t for t in (fire, upcoming_event) if t is not None and t < end]
+        if not candidates:
+            break
+        moment = min(candidates)
+        bot.clock.set(moment)
+        if upcoming_event is not None and upcoming_event == moment:
+            event = events.pop(0)
+            out.user_action(moment, event)
+            await _act(bot, event, people, chat, moment.astimezone(tz).date())
+        else:
+            await bot.tick()
+        out.flush(moment)
+
+
+async def run_demo(*, locale: str = "zh_CN", stream: TextIO = sys.stdout) -> int:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    script = load_script(settings.messages_dir, locale)
+    tz = ZoneInfo(settings.bot_timezone)
+    clock = FakeClock(dt.datetime.combine(script.start, dt.time(8, 0), tzinfo=tz))
+    with tempfile.TemporaryDirectory(prefix="safetybot-demo-") as tmp:
+        async with local_bot(database_url=f"sqlite:///{tmp}/demo.db", clock=clock, bot_locale=locale) as bot:
+            out = Transcript(bot, stream, locale, tz)
+            out.header(script)
+            await _play(bot, script, tz, out)
+            out.footer()
+    return 0

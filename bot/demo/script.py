@@ -1,0 +1,47 @@
+"""The demo's script: who is in the group and what they do, day by day (``messages/demo/*.yaml``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.datafile import load_model
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(_Model):
+    first_name: str
+    username: str
+    language_code: str
+    admin: bool = False
+
+
+class Event(_Model):
+    date: dt.date
+    time: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
+    do: Literal["add_bot", "say", "confirm"]
+    who: str
+    text: str | None = None
+    obligation: str | None = None
+
+    def moment(self, tz: dt.tzinfo) -> dt.datetime:
+        hour, minute = map(int, self.time.split(":"))
+        return dt.datetime.combine(self.date, dt.time(hour, minute), tzinfo=tz)
+
+
+class DemoScript(_Model):
+    group: str
+    people: dict[str, Person]
+    start: dt.date
+    days: Annotated[int, Field(ge=1, le=120)]
+    events: tuple[Event, ...]
+
+
+def load_script(messages_dir: Path, locale: str) -> DemoScript:
+    return load_model(messages_dir / "demo" / f"{locale}.yaml", DemoScript)
