@@ -24,4 +24,6 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
     calendar = load_work_calendar(settings.schedules_dir / "holidays")
     for warning in calendar_warnings(calendar, clock.now().date()):
         log.warning("%s", warning)
-    return AppContext(settings=settings, engine=engine, catalog=catalog, calendar=calendar, clock=clock)
+    return AppContext(
+        settings=settings, engine=engine, catalog=catalog, calendar=calendar, clock=clock
+    )

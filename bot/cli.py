@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from bot.config import Settings
 from bot.datafile import DataFileError
 
-NO_TOKEN = (
+SETUP_HINT = (
     "safetybot: TELEGRAM_BOT_TOKEN is not set. Set it (and TELEGRAM_API_BASE_URL for a "
     "self-hosted Bot API server) in the environment or .env, or run `safetybot demo` to see "
     "the bot work on the built-in emulator without a token."
@@ -34,16 +34,22 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="safetybot", description="Frontline Safety Bot (一线安全助手)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (long polling)")
-    demo = sub.add_parser("demo", help="act out a scripted month on the built-in emulator; no token needed")
+    demo = sub.add_parser(
+        "demo", help="act out a scripted month on the built-in emulator; no token needed"
+    )
     demo.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
-    sched = sub.add_parser("schedules", help="the obligation catalog").add_subparsers(dest="action", required=True)
+    sched = sub.add_parser("schedules", help="the obligation catalog").add_subparsers(
+        dest="action", required=True
+    )
     check = sched.add_parser("check", help="validate schedules/")
     check.add_argument("path", nargs="?", type=Path)
     show = sched.add_parser("show", help="occurrences an enterprise of a sector would get")
     show.add_argument("--sector", required=True)
     show.add_argument("--from", dest="start", type=_date, required=True)
     show.add_argument("--to", dest="end", type=_date, required=True)
-    show.add_argument("--high-risk", dest="high_risk", action=argparse.BooleanOptionalAction, default=None)
+    show.add_argument(
+        "--high-risk", dest="high_risk", action=argparse.BooleanOptionalAction, default=None
+    )
     show.add_argument("--region", default="all")
     out = show.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true")
@@ -55,9 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("db", help="database").add_subparsers(dest="action", required=True).add_parser(
         "upgrade", help="apply migrations"
     )
-    sub.add_parser("quiz", help="question bank").add_subparsers(dest="action", required=True).add_parser(
-        "check", help="validate the question bank"
-    )
+    sub.add_parser("quiz", help="question bank").add_subparsers(
+        dest="action", required=True
+    ).add_parser("check", help="validate the question bank")
     return p
 
 
@@ -69,7 +75,7 @@ def _run(settings: Settings) -> int:
     from bot.telegram.app import build_application
 
     if settings.telegram_bot_token is None:
-        print(NO_TOKEN, file=sys.stderr)
+        print(SETUP_HINT, file=sys.stderr)
         return 2
     configure_logging(settings.log_level, json_lines=settings.log_json)
     app = build_application(build_context(settings))
@@ -85,15 +91,29 @@ def _upcoming(settings: Settings, args: argparse.Namespace) -> int:
     with ctx.session() as session:
         rows = upcoming(session, now=ctx.clock.now(), days=args.days, chat_id=args.chat)
     if args.json:
-        print(json.dumps([
-            {"chat_id": r.chat_id, "enterprise": r.enterprise, "obligation_id": r.obligation_id,
-             "occurrence": r.occurrence_key, "kind": r.kind, "fire_at": r.fire_at.isoformat(),
-             "due": r.due.isoformat()}
-            for r in rows
-        ], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "chat_id": r.chat_id,
+                        "enterprise": r.enterprise,
+                        "obligation_id": r.obligation_id,
+                        "occurrence": r.occurrence_key,
+                        "kind": r.kind,
+                        "fire_at": r.fire_at.isoformat(),
+                        "due": r.due.isoformat(),
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for r in rows:
-            print(f"{r.fire_at.isoformat()}  {r.chat_id}  {r.kind:<10} {r.obligation_id}  ({r.enterprise})")
+            print(
+                f"{r.fire_at.isoformat()}  {r.chat_id}  {r.kind:<10} {r.obligation_id}  ({r.enterprise})"
+            )
     return 0
 
 
@@ -111,9 +131,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if args.action == "check":
             return run_check(args.path, sys.stdout, today=today)
         return run_show(
-            sector=args.sector, high_risk=args.high_risk, start=args.start, end=args.end,
-            as_json=args.json, ics_path=args.ics, out=sys.stdout, region=args.region,
-            tz=settings.bot_timezone, locale=settings.bot_locale,
+            sector=args.sector,
+            high_risk=args.high_risk,
+            start=args.start,
+            end=args.end,
+            as_json=args.json,
+            ics_path=args.ics,
+            out=sys.stdout,
+            region=args.region,
+            tz=settings.bot_timezone,
+            locale=settings.bot_locale,
         )
     if args.command == "upcoming":
         return _upcoming(settings, args)
@@ -140,7 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as exc:
         for err in exc.errors():
-            print(f"safetybot: setting {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}", file=sys.stderr)
+            print(
+                f"safetybot: setting {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}",
+                file=sys.stderr,
+            )
         return 2
     try:
         return _dispatch(args, settings)

@@ -63,5 +63,7 @@ class Settings(BaseSettings):
     @classmethod
     def _real_token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and value.get_secret_value() in {"", "changeme", "<token>"}:
-            raise ValueError("TELEGRAM_BOT_TOKEN is a placeholder; set the token BotFather gave you")
+            raise ValueError(
+                "TELEGRAM_BOT_TOKEN is a placeholder; set the token BotFather gave you"
+            )
         return value

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A user-facing refusal or validation failure; ``template`` is under messages/templates/errors/."""
 
     template = "errors/generic"
 
-    def __init__(self, **context: object) -> None:
+    def __init__(self, **context: Any) -> None:
         super().__init__(self.__class__.__name__, context)
         self.context = context
 

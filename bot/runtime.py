@@ -11,7 +11,7 @@ from typing import Any
 from bot.render import Renderer
 from bot.scheduling import Scheduler
 from bot.services.context import AppContext
-from bot.services.dispatcher import DispatchReport, Dispatcher
+from bot.services.dispatcher import Dispatcher, DispatchReport
 from bot.services.materialize import materialize_stale
 from bot.telegram.roles import AdminCache
 
@@ -37,15 +37,25 @@ class Runtime:
             s = self.ctx.settings
             with self.ctx.session() as session:
                 materialize_stale(
-                    session, catalog=self.ctx.catalog, calendar=self.ctx.calendar,
-                    now=now, horizon_days=s.materialize_horizon_days,
+                    session,
+                    catalog=self.ctx.catalog,
+                    calendar=self.ctx.calendar,
+                    now=now,
+                    horizon_days=s.materialize_horizon_days,
                 )
-            report = DispatchReport() if self.dispatcher is None else await self.dispatcher.run_once()
+            report = (
+                DispatchReport() if self.dispatcher is None else await self.dispatcher.run_once()
+            )
             self.last_tick = now
             if report.sent or report.failed or report.retried:
                 log.info(
                     "dispatch: sent=%d skipped=%d superseded=%d failed=%d retried=%d messages=%d",
-                    report.sent, report.skipped, report.superseded, report.failed, report.retried, report.messages,
+                    report.sent,
+                    report.skipped,
+                    report.superseded,
+                    report.failed,
+                    report.retried,
+                    report.messages,
                 )
             return report
 

@@ -187,9 +187,15 @@ def run_show(
         print(f"warning: {missing_year_message(year)}", file=err)
     risk = found.high_risk if high_risk is None else high_risk
     rows = enterprise_occurrences(
-        catalog, calendar, sector=found.id, high_risk=risk, start=start, end=end, tz=zone,
+        catalog,
+        calendar,
+        sector=found.id,
+        high_risk=risk,
+        start=start,
+        end=end,
+        tz=zone,
         region=region,
-    )  # fmt: skip
+    )
     if ics_path is not None:
         name = f"{found.name.get(locale)} {start}..{end}"
         stamp = now or dt.datetime.now(dt.UTC)

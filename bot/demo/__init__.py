@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.demo.harness import LocalBot, local_bot
 from bot.demo.script import DemoScript, Event, load_script
 from bot.demo.transcript import Transcript
+from bot.emulator import BotApiEmulator
 from bot.store.models import OccurrenceRow, ReminderRow
 
 JSON = dict[str, Any]
@@ -35,7 +36,14 @@ def _open_occurrence(bot: LocalBot, obligation: str, day: dt.date) -> int | None
     return occ.id if occ else None
 
 
-async def _act(bot: LocalBot, event: Event, people: dict[str, JSON], chat: JSON, day: dt.date) -> None:
+async def _edited(emu: BotApiEmulator, chat_id: int, message_id: int, edits: int) -> None:
+    """Wait until the bot has edited the message (the confirmation shows in it)."""
+    await emu.wait_for(lambda: len(emu.message(chat_id, message_id).edits) > edits)
+
+
+async def _act(
+    bot: LocalBot, event: Event, people: dict[str, JSON], chat: JSON, day: dt.date
+) -> None:
     emu = bot.emulator
     user = people[event.who]
     if event.do == "add_bot":
@@ -52,9 +60,10 @@ async def _act(bot: LocalBot, event: Event, people: dict[str, JSON], chat: JSON,
         for message in reversed(emu.sent(chat["id"])):
             if any(cb == data for _, cb in message.buttons()):
                 edits = len(message.edits)
-                await emu.wait_for_callback_answer(emu.press_button(chat, user, message.message_id, data=data))
-                msg_id = message.message_id
-                await emu.wait_for(lambda: len(emu.message(chat["id"], msg_id).edits) > edits)
+                await emu.wait_for_callback_answer(
+                    emu.press_button(chat, user, message.message_id, data=data)
+                )
+                await _edited(emu, chat["id"], message.message_id, edits)
                 break
 
 
@@ -70,13 +79,17 @@ def _next_fire(bot: LocalBot, after: dt.datetime) -> dt.datetime | None:
 
 async def _play(bot: LocalBot, script: DemoScript, tz: ZoneInfo, out: Transcript) -> None:
     emu = bot.emulator
-    people = {key: emu.create_user(p.first_name, username=p.username, language_code=p.language_code)
-              for key, p in script.people.items()}
+    people = {
+        key: emu.create_user(p.first_name, username=p.username, language_code=p.language_code)
+        for key, p in script.people.items()
+    }
     admins = [people[k] for k, p in script.people.items() if p.admin]
     members = [people[k] for k, p in script.people.items() if not p.admin]
     chat = emu.create_group(script.group, admins=admins, members=members)
     out.watch(chat["id"], people)
-    end = dt.datetime.combine(script.start + dt.timedelta(days=script.days), dt.time(0, 0), tzinfo=tz)
+    end = dt.datetime.combine(
+        script.start + dt.timedelta(days=script.days), dt.time(0, 0), tzinfo=tz
+    )
     events = sorted(script.events, key=lambda e: e.moment(tz))
     while True:
         now = bot.clock.now()
@@ -97,12 +110,14 @@ async def _play(bot: LocalBot, script: DemoScript, tz: ZoneInfo, out: Transcript
 
 
 async def run_demo(*, locale: str = "zh_CN", stream: TextIO = sys.stdout) -> int:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     script = load_script(settings.messages_dir, locale)
     tz = ZoneInfo(settings.bot_timezone)
     clock = FakeClock(dt.datetime.combine(script.start, dt.time(8, 0), tzinfo=tz))
     with tempfile.TemporaryDirectory(prefix="safetybot-demo-") as tmp:
-        async with local_bot(database_url=f"sqlite:///{tmp}/demo.db", clock=clock, bot_locale=locale) as bot:
+        async with local_bot(
+            database_url=f"sqlite:///{tmp}/demo.db", clock=clock, bot_locale=locale
+        ) as bot:
             out = Transcript(bot, stream, locale, tz)
             out.header(script)
             await _play(bot, script, tz, out)

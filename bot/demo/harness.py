@@ -25,7 +25,7 @@ from bot.services.dispatcher import DispatchReport
 from bot.telegram.app import build_application
 
 # A syntactically valid token; the emulator accepts any.
-DEMO_TOKEN = "123456789:DEMO-emulator-token-not-a-secret"
+DEMO_TOKEN = "123456789:DEMO-emulator-token-not-a-secret"  # noqa: S105 - the emulator accepts any
 
 
 @dataclass
@@ -49,8 +49,12 @@ class LocalBot:
 
 
 def emulator_for(clock: FakeClock) -> BotApiEmulator:
-    return BotApiEmulator(bot_id=7000001, bot_username="safety_demo_bot", enforce_limits=False,
-                          now=lambda: clock.now().timestamp())
+    return BotApiEmulator(
+        bot_id=7000001,
+        bot_username="safety_demo_bot",
+        enforce_limits=False,
+        now=lambda: clock.now().timestamp(),
+    )
 
 
 @asynccontextmanager
@@ -76,7 +80,7 @@ async def local_bot(
         "admin_cache_seconds": 0,
     }
     values.update(settings)
-    ctx = build_context(Settings(_env_file=None, **values), clock)  # type: ignore[call-arg]
+    ctx = build_context(Settings(_env_file=None, **values), clock)
     app = build_application(ctx, auto_tick=False)
     await app.initialize()
     await app.start()

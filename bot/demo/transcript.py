@@ -27,21 +27,33 @@ class Transcript:
 
     def _stamp(self, moment: dt.datetime) -> str:
         pattern = "yyyy-MM-dd HH:mm EEE"
-        return format_datetime(moment.astimezone(self.tz), pattern, locale="en_GB" if self.locale == "en" else self.locale)
+        return format_datetime(
+            moment.astimezone(self.tz),
+            pattern,
+            locale="en_GB" if self.locale == "en" else self.locale,
+        )
 
     def watch(self, chat_id: int, people: dict[str, JSON]) -> None:
         self.chat_id = chat_id
         self.names = {key: str(p["first_name"]) for key, p in people.items()}
 
     def header(self, script: DemoScript) -> None:
-        print(self.renderer.plain(self.locale, "demo/header", days=script.days, start=script.start, group=script.group), file=self.stream)
+        print(
+            self.renderer.plain(
+                self.locale, "demo/header", days=script.days, start=script.start, group=script.group
+            ),
+            file=self.stream,
+        )
 
     def user_action(self, moment: dt.datetime, event: Event) -> None:
         if event.do == "confirm":
             self.counts["presses"] += 1
             return  # shown by the edit it causes
         if event.text:
-            print(f"\n[{self._stamp(moment)}] {self.names.get(event.who, event.who)}: {event.text}", file=self.stream)
+            print(
+                f"\n[{self._stamp(moment)}] {self.names.get(event.who, event.who)}: {event.text}",
+                file=self.stream,
+            )
 
     def flush(self, moment: dt.datetime) -> None:
         bot_label = self.renderer.text(self.locale, "demo/bot_name")
@@ -64,4 +76,6 @@ class Transcript:
                 print("    " + "  ".join(f"[{b}]" for b in buttons), file=self.stream)
 
     def footer(self) -> None:
-        print("\n" + self.renderer.plain(self.locale, "demo/footer", **self.counts), file=self.stream)
+        print(
+            "\n" + self.renderer.plain(self.locale, "demo/footer", **self.counts), file=self.stream
+        )

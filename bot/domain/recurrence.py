@@ -39,6 +39,7 @@ __all__ = [
     "reminder_family",
 ]
 
+
 @dataclass(frozen=True)
 class Occurrence:
     """One instance of an obligation: the window to do it in and the moment it is due."""

@@ -52,11 +52,13 @@ def register(env: Environment, locale: str, translations: Translations) -> None:
         return format_datetime(local(value, tz), "HH:mm", locale=babel_locale)
 
     def duration(value: dt.timedelta | float) -> str:
-        seconds = value.total_seconds() if isinstance(value, dt.timedelta) else value
-        return format_timedelta(seconds, threshold=1.5, locale=babel_locale)
+        delta = value if isinstance(value, dt.timedelta) else dt.timedelta(seconds=value)
+        return format_timedelta(delta, threshold=1.5, locale=babel_locale)
 
     def number(value: float, digits: int = 0) -> str:
-        return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=babel_locale)
+        return format_decimal(
+            value, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=babel_locale
+        )
 
     def percent(value: float) -> str:
         return format_percent(value, format="#,##0%", locale=babel_locale)

@@ -24,7 +24,9 @@ class Scheduler(Protocol):
 
 
 class JobQueueScheduler:
-    def __init__(self, job_queue: JobQueue[Any], tick: Callable[[], Awaitable[object]], interval: float) -> None:
+    def __init__(
+        self, job_queue: JobQueue[Any], tick: Callable[[], Awaitable[object]], interval: float
+    ) -> None:
         self._job_queue = job_queue
         self._tick = tick
         self._interval = interval

@@ -26,7 +26,9 @@ class ConfirmResult:
     done: bool
 
 
-def occurrence_for_chat(session: Session, *, occurrence_id: int, chat_id: int) -> tuple[Enterprise, OccurrenceRow]:
+def occurrence_for_chat(
+    session: Session, *, occurrence_id: int, chat_id: int
+) -> tuple[Enterprise, OccurrenceRow]:
     """The occurrence, if it belongs to the active enterprise of ``chat_id``; else StaleButton."""
     row = session.exec(
         select(Enterprise, OccurrenceRow)
@@ -39,11 +41,19 @@ def occurrence_for_chat(session: Session, *, occurrence_id: int, chat_id: int) -
 
 
 def count_for(session: Session, occurrence_id: int) -> int:
-    return session.exec(select(func.count()).where(Confirmation.occurrence_id == occurrence_id)).one()
+    return session.exec(
+        select(func.count()).where(Confirmation.occurrence_id == occurrence_id)
+    ).one()
 
 
 def confirm(
-    session: Session, *, occurrence_id: int, chat_id: int, user_id: int, user_name: str, now: dt.datetime
+    session: Session,
+    *,
+    occurrence_id: int,
+    chat_id: int,
+    user_id: int,
+    user_name: str,
+    now: dt.datetime,
 ) -> ConfirmResult:
     """Record that ``user_id`` did the occurrence now. A repeated press records nothing new."""
     enterprise, occ = occurrence_for_chat(session, occurrence_id=occurrence_id, chat_id=chat_id)
@@ -58,8 +68,12 @@ def confirm(
             with session.begin_nested():
                 session.add(
                     Confirmation(
-                        occurrence_id=occ.id, enterprise_id=enterprise.id, user_id=user_id,
-                        user_name=user_name[:120], slot=slot, confirmed_at=now,
+                        occurrence_id=occ.id,
+                        enterprise_id=enterprise.id,
+                        user_id=user_id,
+                        user_name=user_name[:120],
+                        slot=slot,
+                        confirmed_at=now,
                     )
                 )
             created = True
@@ -77,12 +91,16 @@ def confirm(
 def confirmers(session: Session, occurrence_id: int) -> list[Confirmation]:
     return list(
         session.exec(
-            select(Confirmation).where(Confirmation.occurrence_id == occurrence_id).order_by(col(Confirmation.confirmed_at))
+            select(Confirmation)
+            .where(Confirmation.occurrence_id == occurrence_id)
+            .order_by(col(Confirmation.confirmed_at))
         ).all()
     )
 
 
-def occurrences_of_message(session: Session, *, enterprise_id: int, message_id: int) -> list[tuple[str, OccurrenceRow]]:
+def occurrences_of_message(
+    session: Session, *, enterprise_id: int, message_id: int
+) -> list[tuple[str, OccurrenceRow]]:
     """The (reminder kind, occurrence) pairs shown in one posted reminder message."""
     rows = session.exec(
         select(ReminderRow.kind, OccurrenceRow)

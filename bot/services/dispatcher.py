@@ -87,7 +87,8 @@ def plan_chat(
             superseded.append(latest[key][0].id or 0)
         latest[key] = (r, o)
     items = [
-        ReminderItem(r.id or 0, r.kind, o) for r, o in sorted(latest.values(), key=lambda ro: ro[1].due_at)
+        ReminderItem(r.id or 0, r.kind, o)
+        for r, o in sorted(latest.values(), key=lambda ro: ro[1].due_at)
     ]
     catch_up = any(now - r.fire_at > catch_up_after for r, _ in live)
     return items, skip, superseded, catch_up
@@ -96,7 +97,9 @@ def plan_chat(
 class Dispatcher:
     """Runs one dispatch wave at a time; several dispatchers may share one database."""
 
-    def __init__(self, ctx: AppContext, notifier: Notifier, *, worker: str, batch: int = 500) -> None:
+    def __init__(
+        self, ctx: AppContext, notifier: Notifier, *, worker: str, batch: int = 500
+    ) -> None:
         self.ctx = ctx
         self.notifier = notifier
         self.worker = worker
@@ -119,7 +122,9 @@ class Dispatcher:
         now = self.ctx.clock.now()
         lease = dt.timedelta(seconds=self.ctx.settings.claim_lease_seconds)
         with self.ctx.session() as session:
-            ids = outbox.claim_due(session, now=now, worker=self.worker, lease=lease, limit=self.batch)
+            ids = outbox.claim_due(
+                session, now=now, worker=self.worker, lease=lease, limit=self.batch
+            )
         if not ids:
             return report
         catch_up_after = dt.timedelta(minutes=self.ctx.settings.catchup_after_minutes)
@@ -147,31 +152,49 @@ class Dispatcher:
             return
         if not enterprise.active:
             with self.ctx.session() as session:
-                outbox.mark(session, send_ids, worker=self.worker, state=ReminderState.FAILED, error="inactive")
+                outbox.mark(
+                    session,
+                    send_ids,
+                    worker=self.worker,
+                    state=ReminderState.FAILED,
+                    error="inactive",
+                )
             report.failed += len(send_ids)
             return
         try:
-            message_id = await self.notifier.send_reminder(OutgoingReminder(enterprise, items, catch_up))
+            message_id = await self.notifier.send_reminder(
+                OutgoingReminder(enterprise, items, catch_up)
+            )
         except ChatMoved as moved:
             with self.ctx.session() as session:
-                enterprises.move_chat(session, old_chat_id=enterprise.chat_id, new_chat_id=moved.new_chat_id)
+                enterprises.move_chat(
+                    session, old_chat_id=enterprise.chat_id, new_chat_id=moved.new_chat_id
+                )
                 outbox.release(session, send_ids, worker=self.worker, error="migrated")
             report.retried += len(send_ids)
             return
         except ChatGone as gone:
             with self.ctx.session() as session:
                 enterprises.deactivate(session, enterprise.chat_id)
-                outbox.mark(session, send_ids, worker=self.worker, state=ReminderState.FAILED, error=str(gone)[:200])
+                outbox.mark(
+                    session,
+                    send_ids,
+                    worker=self.worker,
+                    state=ReminderState.FAILED,
+                    error=str(gone)[:200],
+                )
             report.failed += len(send_ids)
             log.warning("chat gone, enterprise %s deactivated", enterprise_id)
             return
         except RetryLater as slow:
             retry_at = now + dt.timedelta(seconds=slow.seconds)
             with self.ctx.session() as session:
-                outbox.release(session, send_ids, worker=self.worker, retry_at=retry_at, error="retry_after")
+                outbox.release(
+                    session, send_ids, worker=self.worker, retry_at=retry_at, error="retry_after"
+                )
             report.retried += len(send_ids)
             return
-        except Exception as exc:  # noqa: BLE001 - one chat's failure must not stop the wave
+        except Exception as exc:
             log.exception("sending reminders to enterprise %s failed", enterprise_id)
             with self.ctx.session() as session:
                 outbox.release(session, send_ids, worker=self.worker, error=type(exc).__name__)
@@ -179,6 +202,12 @@ class Dispatcher:
             report.errors.append(type(exc).__name__)
             return
         with self.ctx.session() as session:
-            outbox.mark_sent(session, send_ids, worker=self.worker, now=self.ctx.clock.now(), message_id=message_id)
+            outbox.mark_sent(
+                session,
+                send_ids,
+                worker=self.worker,
+                now=self.ctx.clock.now(),
+                message_id=message_id,
+            )
         report.sent += len(send_ids)
         report.messages += 1

@@ -8,16 +8,14 @@ before the enterprise was set up are not written: nobody should be told about la
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from bot.catalog import Catalog
 from bot.domain.recurrence import occurrences, plan_reminders
 from bot.domain.workcalendar import WorkCalendar
-from bot.store.models import Enterprise, OccurrenceRow, ReminderRow
+from bot.store.models import Enterprise, OccurrenceRow
 from bot.store.upsert import insert_ignore
 
 LOOKBACK_DAYS = 31
@@ -36,55 +34,94 @@ def materialize(
     assert enterprise.id is not None
     tz = ZoneInfo(enterprise.timezone)
     today = now.astimezone(tz).date()
-    start = max(today - dt.timedelta(days=LOOKBACK_DAYS), enterprise.created_at.astimezone(tz).date())
+    start = max(
+        today - dt.timedelta(days=LOOKBACK_DAYS), enterprise.created_at.astimezone(tz).date()
+    )
     end = today + dt.timedelta(days=horizon_days)
     planned: list[tuple[str, str, dt.datetime]] = []
     occ_rows = []
     for obligation in catalog.for_enterprise(enterprise.sector, enterprise.high_risk):
         for occ in occurrences(
-            obligation, sector=enterprise.sector, high_risk=enterprise.high_risk,
-            start=start, end=end, tz=tz, calendar=calendar,
+            obligation,
+            sector=enterprise.sector,
+            high_risk=enterprise.high_risk,
+            start=start,
+            end=end,
+            tz=tz,
+            calendar=calendar,
         ):
             occ_rows.append(
                 {
-                    "enterprise_id": enterprise.id, "key": occ.key, "obligation_id": occ.obligation_id,
-                    "area": occ.area, "label": occ.label, "window_start": occ.window_start,
-                    "window_end": occ.window_end, "due_at": occ.due.astimezone(dt.UTC),
-                    "quota": occ.quota, "status": "open",
+                    "enterprise_id": enterprise.id,
+                    "key": occ.key,
+                    "obligation_id": occ.obligation_id,
+                    "area": occ.area,
+                    "label": occ.label,
+                    "window_start": occ.window_start,
+                    "window_end": occ.window_end,
+                    "due_at": occ.due.astimezone(dt.UTC),
+                    "quota": occ.quota,
+                    "status": "open",
                 }
             )
             for reminder in plan_reminders(obligation, occ, calendar):
                 if reminder.fire_at >= enterprise.created_at:
                     planned.append((occ.key, reminder.kind, reminder.fire_at.astimezone(dt.UTC)))
-    insert_ignore(session, cast(Table, OccurrenceRow.__table__), occ_rows)
+    insert_ignore(session, SQLModel.metadata.tables["occurrence"], occ_rows)
     keys = {key for key, _, _ in planned}
-    ids = dict(
-        session.exec(
-            select(OccurrenceRow.key, OccurrenceRow.id).where(
-                OccurrenceRow.enterprise_id == enterprise.id, col(OccurrenceRow.key).in_(keys)
-            )
-        ).all()
-    ) if keys else {}
+    ids = (
+        dict(
+            session.exec(
+                select(OccurrenceRow.key, OccurrenceRow.id).where(
+                    OccurrenceRow.enterprise_id == enterprise.id, col(OccurrenceRow.key).in_(keys)
+                )
+            ).all()
+        )
+        if keys
+        else {}
+    )
     reminder_rows = [
-        {"occurrence_id": ids[key], "enterprise_id": enterprise.id, "kind": kind, "fire_at": fire_at, "state": "pending", "attempts": 0}
+        {
+            "occurrence_id": ids[key],
+            "enterprise_id": enterprise.id,
+            "kind": kind,
+            "fire_at": fire_at,
+            "state": "pending",
+            "attempts": 0,
+        }
         for key, kind, fire_at in planned
     ]
-    insert_ignore(session, cast(Table, ReminderRow.__table__), reminder_rows)
+    insert_ignore(session, SQLModel.metadata.tables["reminder"], reminder_rows)
     enterprise.materialized_until = end
     session.add(enterprise)
     session.commit()
     return len(reminder_rows)
 
 
-def materialize_stale(session: Session, *, catalog: Catalog, calendar: WorkCalendar, now: dt.datetime, horizon_days: int) -> int:
+def materialize_stale(
+    session: Session,
+    *,
+    catalog: Catalog,
+    calendar: WorkCalendar,
+    now: dt.datetime,
+    horizon_days: int,
+) -> int:
     """Materialize every active enterprise whose horizon has fallen behind; returns enterprises done."""
     horizon = (now + dt.timedelta(days=horizon_days - 1)).date()
     stale = session.exec(
         select(Enterprise).where(
             col(Enterprise.active).is_(True),
-            (col(Enterprise.materialized_until).is_(None)) | (col(Enterprise.materialized_until) < horizon),
+            (col(Enterprise.materialized_until).is_(None))
+            | (col(Enterprise.materialized_until) < horizon),
         )
     ).all()
     for enterprise in stale:
-        materialize(session, enterprise, catalog=catalog, calendar=calendar, now=now, horizon_days=horizon_days)
+        materialize(
+            session,
+            enterprise,
+            catalog=catalog,
+            calendar=calendar,
+            now=now,
+            horizon_days=horizon_days,
+        )
     return len(stale)

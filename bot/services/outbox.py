@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import cast
 
-from sqlalchemy import Table, case, select, update
-from sqlmodel import Session
+from sqlalchemy import case, select, update
+from sqlmodel import Session, SQLModel
 
-from bot.store.models import ReminderRow, ReminderState
+from bot.store.models import ReminderState
 
-_R = cast(Table, ReminderRow.__table__)
+_R = SQLModel.metadata.tables["reminder"]
 
 
 def claim_due(
@@ -29,7 +28,12 @@ def claim_due(
         (c.state == ReminderState.CLAIMED.value) & (c.claimed_until < now)
     )
     lead_last = case((c.kind.like("lead-%"), 1), else_=0)
-    pick = select(c.id).where(c.fire_at <= now, claimable).order_by(lead_last, c.fire_at, c.id).limit(limit)
+    pick = (
+        select(c.id)
+        .where(c.fire_at <= now, claimable)
+        .order_by(lead_last, c.fire_at, c.id)
+        .limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     stmt = (
@@ -60,19 +64,50 @@ def _finish(session: Session, ids: Sequence[int], worker: str, **values: object)
     session.commit()
 
 
-def mark_sent(session: Session, ids: Sequence[int], *, worker: str, now: dt.datetime, message_id: int) -> None:
-    _finish(session, ids, worker, state=ReminderState.SENT.value, sent_at=now, message_id=message_id, claimed_until=None)
+def mark_sent(
+    session: Session, ids: Sequence[int], *, worker: str, now: dt.datetime, message_id: int
+) -> None:
+    _finish(
+        session,
+        ids,
+        worker,
+        state=ReminderState.SENT.value,
+        sent_at=now,
+        message_id=message_id,
+        claimed_until=None,
+    )
 
 
-def mark(session: Session, ids: Sequence[int], *, worker: str, state: ReminderState, error: str | None = None) -> None:
+def mark(
+    session: Session,
+    ids: Sequence[int],
+    *,
+    worker: str,
+    state: ReminderState,
+    error: str | None = None,
+) -> None:
     """Close claimed rows without sending (skipped, superseded, failed)."""
     _finish(session, ids, worker, state=state.value, claimed_until=None, last_error=error)
 
 
-def release(session: Session, ids: Sequence[int], *, worker: str, retry_at: dt.datetime | None = None, error: str | None = None) -> None:
+def release(
+    session: Session,
+    ids: Sequence[int],
+    *,
+    worker: str,
+    retry_at: dt.datetime | None = None,
+    error: str | None = None,
+) -> None:
     """Give claimed rows back so they are sent later (after ``retry_at`` if given)."""
     if retry_at is None:
-        _finish(session, ids, worker, state=ReminderState.PENDING.value, claimed_until=None, last_error=error)
+        _finish(
+            session,
+            ids,
+            worker,
+            state=ReminderState.PENDING.value,
+            claimed_until=None,
+            last_error=error,
+        )
     else:
         # Keep the claim until retry_at: the lease expiry makes them claimable again then.
         _finish(session, ids, worker, claimed_until=retry_at, last_error=error)
@@ -80,5 +115,7 @@ def release(session: Session, ids: Sequence[int], *, worker: str, retry_at: dt.d
 
 def pending_count(session: Session) -> int:
     c = _R.c
-    stmt = select(c.id).where(c.state.in_([ReminderState.PENDING.value, ReminderState.CLAIMED.value]))
+    stmt = select(c.id).where(
+        c.state.in_([ReminderState.PENDING.value, ReminderState.CLAIMED.value])
+    )
     return len(session.execute(stmt).all())

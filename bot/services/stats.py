@@ -51,7 +51,12 @@ class EnterpriseStats:
 
 
 def enterprise_stats(
-    session: Session, enterprise: Enterprise, *, now: dt.datetime, upcoming_days: int = 30, period_days: int = 31
+    session: Session,
+    enterprise: Enterprise,
+    *,
+    now: dt.datetime,
+    upcoming_days: int = 30,
+    period_days: int = 31,
 ) -> EnterpriseStats:
     """Occurrences of the last ``period_days`` by state, plus those opening in the next ``upcoming_days``."""
     today = now.astimezone(ZoneInfo(enterprise.timezone)).date()

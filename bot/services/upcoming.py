@@ -21,7 +21,9 @@ class UpcomingReminder:
     due: dt.datetime
 
 
-def upcoming(session: Session, *, now: dt.datetime, days: int, chat_id: int | None = None) -> list[UpcomingReminder]:
+def upcoming(
+    session: Session, *, now: dt.datetime, days: int, chat_id: int | None = None
+) -> list[UpcomingReminder]:
     """Pending reminders of active enterprises firing within ``days`` (overdue ones included)."""
     stmt = (
         select(ReminderRow, OccurrenceRow, Enterprise)

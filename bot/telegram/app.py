@@ -40,22 +40,31 @@ async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
     renderer = runtime.renderer
     for locale in renderer.locales:
         language = "" if locale == runtime.ctx.settings.bot_locale else locale.split("_")[0]
-        for scope, names in ((BotCommandScopeAllGroupChats(), GROUP_COMMANDS), (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS)):
+        for scope, names in (
+            (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
+            (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
+        ):
             commands = [BotCommand(n, renderer.text(locale, f"commands/{n}")) for n in names]
             await app.bot.set_my_commands(commands, scope=scope, language_code=language or None)
 
 
 def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application:  # type: ignore[type-arg]
     """The PTB application for ``ctx``; ``auto_tick=False`` leaves ticking to the caller (tests, demo)."""
+    # Opt in to PTB's timedelta durations (RetryAfter.retry_after etc.) and silence its deprecation.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     s = ctx.settings
     if s.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     limiter = AIORateLimiter(
-        overall_max_rate=s.rate_limit_overall_per_second, overall_time_period=1,
-        group_max_rate=s.rate_limit_group_per_minute, group_time_period=s.rate_limit_group_period_seconds,
+        overall_max_rate=s.rate_limit_overall_per_second,
+        overall_time_period=1,
+        group_max_rate=s.rate_limit_group_per_minute,
+        group_time_period=s.rate_limit_group_period_seconds,
         max_retries=s.rate_limit_max_retries,
     )
-    defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
     builder = (
         ApplicationBuilder()
         .token(s.telegram_bot_token.get_secret_value())
@@ -68,7 +77,9 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
 
     renderer = Renderer(s.messages_dir)
     runtime = Runtime(ctx, renderer, AdminCache(ctx.clock, s.admin_cache_seconds))
-    runtime.dispatcher = Dispatcher(ctx, TelegramNotifier(app.bot, ctx, renderer), worker=worker_name())
+    runtime.dispatcher = Dispatcher(
+        ctx, TelegramNotifier(app.bot, ctx, renderer), worker=worker_name()
+    )
     app.bot_data[RUNTIME_KEY] = runtime
     if auto_tick and app.job_queue is not None:
         scheduler = JobQueueScheduler(app.job_queue, runtime.tick, s.dispatch_interval_seconds)

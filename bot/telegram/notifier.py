@@ -21,12 +21,20 @@ class TelegramNotifier:
     async def send_reminder(self, outgoing: OutgoingReminder) -> int:
         with self.ctx.session() as session:
             views = [
-                ItemView(item.kind, item.occurrence, confirmations.confirmers(session, item.occurrence.id or 0))
+                ItemView(
+                    item.kind,
+                    item.occurrence,
+                    confirmations.confirmers(session, item.occurrence.id or 0),
+                )
                 for item in outgoing.items
             ]
         text, keyboard = reminder_message(
-            self.renderer, self.ctx.catalog, outgoing.enterprise, views,
-            catch_up=outgoing.catch_up, now=self.ctx.clock.now(),
+            self.renderer,
+            self.ctx.catalog,
+            outgoing.enterprise,
+            views,
+            catch_up=outgoing.catch_up,
+            now=self.ctx.clock.now(),
         )
         message = await send_html(self.bot, outgoing.enterprise.chat_id, text, keyboard)
         return message.message_id

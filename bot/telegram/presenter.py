@@ -40,7 +40,9 @@ def _sources(catalog: Catalog, obligation_id: str, locale: str) -> list[dict[str
     ]
 
 
-def item_context(catalog: Catalog, enterprise: Enterprise, view: ItemView, now: dt.datetime) -> dict[str, object]:
+def item_context(
+    catalog: Catalog, enterprise: Enterprise, view: ItemView, now: dt.datetime
+) -> dict[str, object]:
     locale = enterprise.locale
     occ = view.occurrence
     obligation = catalog.obligations.get(occ.obligation_id)
@@ -59,9 +61,7 @@ def item_context(catalog: Catalog, enterprise: Enterprise, view: ItemView, now: 
         "quota": occ.quota,
         "count": len(view.confirmations),
         "done": occ.status == OccurrenceStatus.DONE.value,
-        "confirmations": [
-            {"name": c.user_name, "at": c.confirmed_at} for c in view.confirmations
-        ],
+        "confirmations": [{"name": c.user_name, "at": c.confirmed_at} for c in view.confirmations],
         "sources": _sources(catalog, occ.obligation_id, locale),
     }
 
@@ -88,8 +88,10 @@ def reminder_message(
         [
             InlineKeyboardButton(
                 renderer.text(
-                    locale, "buttons/confirm",
-                    title=item_context(catalog, enterprise, v, now)["title"], several=len(views) > 1,
+                    locale,
+                    "buttons/confirm",
+                    title=item_context(catalog, enterprise, v, now)["title"],
+                    several=len(views) > 1,
                 ),
                 callback_data=encode(Confirm(v.occurrence.id or 0)),
             )

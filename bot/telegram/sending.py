@@ -12,7 +12,13 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 
 from bot.errors import ChatGone, ChatMoved, RetryLater
 
-_GONE = ("chat not found", "bot was kicked", "not enough rights", "have no rights", "group chat was deleted")
+_GONE = (
+    "chat not found",
+    "bot was kicked",
+    "not enough rights",
+    "have no rights",
+    "group chat was deleted",
+)
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
@@ -37,7 +43,9 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return parts
 
 
-async def send_html(bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Message:
+async def send_html(
+    bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> Message:
     """Send ``text`` (Telegram HTML); the keyboard goes on the last part. Raises domain errors."""
     parts = split_text(text)
     message: Message | None = None
@@ -45,14 +53,21 @@ async def send_html(bot: Bot, chat_id: int, text: str, reply_markup: InlineKeybo
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             message = await bot.send_message(
-                chat_id, part, parse_mode=ParseMode.HTML, reply_markup=reply_markup if last else None,
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=reply_markup if last else None,
             )
     except ChatMigrated as exc:
         raise ChatMoved(exc.new_chat_id) from exc
     except Forbidden as exc:
         raise ChatGone(exc.message) from exc
     except RetryAfter as exc:
-        seconds = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else float(exc.retry_after)
+        seconds = (
+            exc.retry_after.total_seconds()
+            if hasattr(exc.retry_after, "total_seconds")
+            else float(exc.retry_after)
+        )
         raise RetryLater(seconds) from exc
     except BadRequest as exc:
         if any(marker in exc.message.lower() for marker in _GONE):

@@ -273,7 +273,7 @@ async def test_document_upload_then_download(emu: BotApiEmulator, bot: Bot) -> N
     assert emu.sent(chat["id"])[-1].file_id == msg.document.file_id
 
 
-async def test_flood_control_21st_group_message(bot: Bot) -> None:
+async def test_flood_control_21st_group_message() -> None:
     clock = [1_800_000_000.0]
     async with BotApiEmulator(enforce_limits=True, now=lambda: clock[0]) as emu, \
             Bot(TOKEN, base_url=emu.base_url) as limited:

@@ -21,7 +21,9 @@ def _enterprise(bot: LocalBot, chat_id: int) -> Enterprise | None:
 def _leader_occurrence(bot: LocalBot, label: str) -> OccurrenceRow:
     with bot.ctx.session() as s:
         occ = s.exec(
-            select(OccurrenceRow).where(OccurrenceRow.obligation_id == LEADER, OccurrenceRow.label == label)
+            select(OccurrenceRow).where(
+                OccurrenceRow.obligation_id == LEADER, OccurrenceRow.label == label
+            )
         ).one()
     return occ
 
@@ -77,7 +79,11 @@ async def test_guided_setup_with_sector_buttons_and_name_prompt(bot: LocalBot) -
     await emu.wait_for_message(group.chat_id, after=after)
     enterprise = _enterprise(bot, group.chat_id)
     assert enterprise is not None
-    assert (enterprise.name, enterprise.sector, enterprise.high_risk) == ("某某建设集团", "construction", True)
+    assert (enterprise.name, enterprise.sector, enterprise.high_risk) == (
+        "某某建设集团",
+        "construction",
+        True,
+    )
 
 
 async def test_leader_inspection_reminder_confirm_once(bot: LocalBot, clock: FakeClock) -> None:
@@ -96,7 +102,11 @@ async def test_leader_inspection_reminder_confirm_once(bot: LocalBot, clock: Fak
     first = emu.press_button(group.chat, group.admin, reminder.message_id, data=data)
     assert "已确认" in (await emu.wait_for_callback_answer(first)).get("text", "")
     edited = await emu.wait_for(
-        lambda: (m := emu.message(group.chat_id, reminder.message_id)).edits and "张主任" in (m.text or "") and m
+        lambda: (
+            (m := emu.message(group.chat_id, reminder.message_id)).edits
+            and "张主任" in (m.text or "")
+            and m
+        )
     )
     assert data not in [cb for _, cb in edited.buttons()], "a done item keeps no confirm button"
     second = emu.press_raw(group.chat, group.admin, reminder.message_id, data)  # a stale client
@@ -115,12 +125,14 @@ async def test_stats_shows_due_done_and_overdue(bot: LocalBot) -> None:
     reminder = _message_with_button(bot, group.chat_id, f"cf:{december.id}")
     assert reminder is not None
     await bot.emulator.wait_for_callback_answer(
-        bot.emulator.press_button(group.chat, group.admin, reminder.message_id, data=f"cf:{december.id}")
+        bot.emulator.press_button(
+            group.chat, group.admin, reminder.message_id, data=f"cf:{december.id}"
+        )
     )
     bot.clock.set(local(2027, 1, 6, 10, 0))
     stats = await group.say(group.admin, "/stats")
     text = stats.text or ""
-    assert "已完成 1 项" in text or "已完成" in text and "主要负责人带队检查" in text
+    assert "已完成 1 项" in text or ("已完成" in text and "主要负责人带队检查" in text)
     assert "逾期" in text
 
 
@@ -133,17 +145,23 @@ async def test_reminder_survives_a_restart_sent_once(database_url: str, clock: F
             group = await group_with_bot(first)
             await group.setup()
             december = _leader_occurrence(first, "2026-12")
-        clock.set(local(2026, 12, 24, 9, 5))  # the lead-7 reminder fired at 09:00 while we were down
+        clock.set(
+            local(2026, 12, 24, 9, 5)
+        )  # the lead-7 reminder fired at 09:00 while we were down
         async with local_bot(database_url=database_url, clock=clock, emulator=emulator) as second:
             report = await second.tick()
             again = await second.tick()
             data = f"cf:{december.id}"
-            carrying = [m for m in emulator.sent(group.chat_id) if any(cb == data for _, cb in m.buttons())]
+            carrying = [
+                m for m in emulator.sent(group.chat_id) if any(cb == data for _, cb in m.buttons())
+            ]
             assert len(carrying) == 1
             assert report.sent >= 1 and again.sent == 0
             with second.ctx.session() as s:
                 states = s.exec(
-                    select(ReminderRow.kind, ReminderRow.state).where(ReminderRow.occurrence_id == december.id)
+                    select(ReminderRow.kind, ReminderRow.state).where(
+                        ReminderRow.occurrence_id == december.id
+                    )
                 ).all()
             assert ("lead-7", "sent") in states
             assert all(state == "pending" for kind, state in states if kind != "lead-7")

@@ -35,14 +35,22 @@ def chat_locale(context: Context, update: Update) -> str:
 
 
 async def reply(
-    update: Update, context: Context, template: str, /, *, markup: InlineKeyboardMarkup | ForceReply | None = None, **values: Any
+    update: Update,
+    context: Context,
+    template: str,
+    /,
+    *,
+    markup: InlineKeyboardMarkup | ForceReply | None = None,
+    **values: Any,
 ) -> None:
     """Reply to the update's message with a rendered template (Telegram HTML)."""
     text = rt(context).renderer.render(chat_locale(context, update), template, **values)
     if update.effective_message is not None:
         await update.effective_message.reply_html(text, reply_markup=markup)
     elif update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await context.bot.send_message(
+            update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
 
 
 async def reply_error(update: Update, context: Context, error: DomainError) -> None:

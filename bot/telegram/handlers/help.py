@@ -10,7 +10,9 @@ from bot.telegram.handlers.common import Context, reply
 
 async def help_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
-    await reply(update, context, "help/help", private=chat is not None and chat.type == Chat.PRIVATE)
+    await reply(
+        update, context, "help/help", private=chat is not None and chat.type == Chat.PRIVATE
+    )
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -18,7 +20,9 @@ async def unknown_command(update: Update, context: Context) -> None:
     if message is None or message.text is None or chat is None:
         return
     command = message.text.split()[0]
-    addressed = "@" in command and command.split("@", 1)[1].lower() == (context.bot.username or "").lower()
+    addressed = (
+        "@" in command and command.split("@", 1)[1].lower() == (context.bot.username or "").lower()
+    )
     if chat.type == Chat.PRIVATE or addressed:  # in groups, other bots' commands are not ours
         await reply(update, context, "help/unknown_command", command=command.split("@")[0])
 

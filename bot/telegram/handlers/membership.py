@@ -36,7 +36,9 @@ async def chat_migrated(update: Update, context: Context) -> None:
     if message is None or message.migrate_to_chat_id is None:
         return
     with rt(context).ctx.session() as session:
-        enterprises.move_chat(session, old_chat_id=message.chat.id, new_chat_id=message.migrate_to_chat_id)
+        enterprises.move_chat(
+            session, old_chat_id=message.chat.id, new_chat_id=message.migrate_to_chat_id
+        )
     log.info("chat %s migrated to %s", message.chat.id, message.migrate_to_chat_id)
 
 

@@ -22,19 +22,28 @@ async def confirm_pressed(update: Update, context: Context) -> None:
     locale = chat_locale(context, update)
     data = decode(query.data)
     if not isinstance(data, Confirm) or query.message is None:
-        await query.answer(runtime.renderer.text(locale, "errors/stale_button_short"), show_alert=True)
+        await query.answer(
+            runtime.renderer.text(locale, "errors/stale_button_short"), show_alert=True
+        )
         return
     try:
         with ctx.session() as session:
             result = confirmations.confirm(
-                session, occurrence_id=data.occurrence_id, chat_id=chat.id,
-                user_id=query.from_user.id, user_name=display_name(update), now=ctx.clock.now(),
+                session,
+                occurrence_id=data.occurrence_id,
+                chat_id=chat.id,
+                user_id=query.from_user.id,
+                user_name=display_name(update),
+                now=ctx.clock.now(),
             )
             enterprise_id = result.occurrence.enterprise_id
             shown = confirmations.occurrences_of_message(
                 session, enterprise_id=enterprise_id, message_id=query.message.message_id
             ) or [("due", result.occurrence)]
-            views = [ItemView(kind, occ, confirmations.confirmers(session, occ.id or 0)) for kind, occ in shown]
+            views = [
+                ItemView(kind, occ, confirmations.confirmers(session, occ.id or 0))
+                for kind, occ in shown
+            ]
             enterprise = session.get(Enterprise, enterprise_id)
     except DomainError as error:
         text = runtime.renderer.text(locale, f"{error.template}_short", **error.context)
@@ -42,10 +51,14 @@ async def confirm_pressed(update: Update, context: Context) -> None:
         return
     assert enterprise is not None
     answer = "reminders/confirmed_short" if result.created else "reminders/already_confirmed_short"
-    await query.answer(runtime.renderer.text(locale, answer, count=result.count, quota=result.occurrence.quota))
+    await query.answer(
+        runtime.renderer.text(locale, answer, count=result.count, quota=result.occurrence.quota)
+    )
     if not result.created:
         return
-    text, keyboard = reminder_message(runtime.renderer, ctx.catalog, enterprise, views, catch_up=False, now=ctx.clock.now())
+    text, keyboard = reminder_message(
+        runtime.renderer, ctx.catalog, enterprise, views, catch_up=False, now=ctx.clock.now()
+    )
     try:
         await query.edit_message_text(text, reply_markup=keyboard)
     except BadRequest as exc:

@@ -9,7 +9,7 @@ from bot.errors import DomainError, GroupOnly, NotAdmin
 from bot.services import enterprises, stats
 from bot.services.materialize import materialize
 from bot.telegram.callbacks import ChooseSector, decode, encode
-from bot.telegram.handlers.common import Context, chat_locale, display_name, reply, reply_error, rt
+from bot.telegram.handlers.common import Context, chat_locale, reply, reply_error, rt
 
 PENDING = "setup_pending"  # chat_data: {"user": id, "sector": id | None}
 
@@ -31,18 +31,41 @@ async def _register(update: Update, context: Context, sector_text: str, name: st
     now = ctx.clock.now()
     with ctx.session() as session:
         enterprise, created = enterprises.register(
-            session, chat_id=chat.id, name=name, sector=sector, user_id=user.id, now=now,
-            timezone=ctx.settings.bot_timezone, locale=chat_locale(context, update),
+            session,
+            chat_id=chat.id,
+            name=name,
+            sector=sector,
+            user_id=user.id,
+            now=now,
+            timezone=ctx.settings.bot_timezone,
+            locale=chat_locale(context, update),
         )
-        materialize(session, enterprise, catalog=ctx.catalog, calendar=ctx.calendar, now=now,
-                    horizon_days=ctx.settings.materialize_horizon_days)
+        materialize(
+            session,
+            enterprise,
+            catalog=ctx.catalog,
+            calendar=ctx.calendar,
+            now=now,
+            horizon_days=ctx.settings.materialize_horizon_days,
+        )
         overview = stats.enterprise_stats(session, enterprise, now=now, upcoming_days=100)
     next_items = (overview.due + overview.upcoming)[:5]
-    titles = {o.obligation_id: ctx.catalog.obligations[o.obligation_id].title.get(enterprise.locale)
-              for o in next_items if o.obligation_id in ctx.catalog.obligations}
+    titles = {
+        o.obligation_id: ctx.catalog.obligations[o.obligation_id].title.get(enterprise.locale)
+        for o in next_items
+        if o.obligation_id in ctx.catalog.obligations
+    }
     context.chat_data.pop(PENDING, None)  # type: ignore[union-attr]
-    await reply(update, context, "setup/done", enterprise=enterprise, created=created,
-                sector=sector.name.get(enterprise.locale), next_items=next_items, titles=titles)
+    await reply(
+        update,
+        context,
+        "setup/done",
+        enterprise=enterprise,
+        created=created,
+        sector=sector.name.get(enterprise.locale),
+        next_items=next_items,
+        titles=titles,
+    )
     runtime.wake()
 
 
@@ -55,10 +78,19 @@ async def setup_command(update: Update, context: Context) -> None:
             return
         sectors = rt(context).ctx.catalog.sectors.values()
         locale = chat_locale(context, update)
-        buttons = [InlineKeyboardButton(s.name.get(locale), callback_data=encode(ChooseSector(s.id))) for s in sectors]
+        buttons = [
+            InlineKeyboardButton(s.name.get(locale), callback_data=encode(ChooseSector(s.id)))
+            for s in sectors
+        ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         context.chat_data[PENDING] = {"user": update.effective_user.id, "sector": None}  # type: ignore[index, union-attr]
-        await reply(update, context, "setup/choose_sector", markup=InlineKeyboardMarkup(rows), given=args[0] if args else None)
+        await reply(
+            update,
+            context,
+            "setup/choose_sector",
+            markup=InlineKeyboardMarkup(rows),
+            given=args[0] if args else None,
+        )
     except DomainError as error:
         await reply_error(update, context, error)
 
@@ -70,8 +102,14 @@ async def sector_chosen(update: Update, context: Context) -> None:
     pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
     runtime = rt(context)
     locale = chat_locale(context, update)
-    if not isinstance(choice, ChooseSector) or not pending or choice.sector_id not in runtime.ctx.catalog.sectors:
-        await query.answer(runtime.renderer.text(locale, "errors/stale_button_short"), show_alert=True)
+    if (
+        not isinstance(choice, ChooseSector)
+        or not pending
+        or choice.sector_id not in runtime.ctx.catalog.sectors
+    ):
+        await query.answer(
+            runtime.renderer.text(locale, "errors/stale_button_short"), show_alert=True
+        )
         return
     if query.from_user.id != pending["user"]:
         await query.answer(runtime.renderer.text(locale, "errors/not_your_setup"), show_alert=True)
@@ -80,14 +118,25 @@ async def sector_chosen(update: Update, context: Context) -> None:
     sector = runtime.ctx.catalog.sectors[choice.sector_id]
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await reply(update, context, "setup/ask_name", sector=sector.name.get(locale),
-                markup=ForceReply(selective=True))
+    await reply(
+        update,
+        context,
+        "setup/ask_name",
+        sector=sector.name.get(locale),
+        markup=ForceReply(selective=True),
+    )
 
 
 async def name_given(update: Update, context: Context) -> None:
     pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
     user, message = update.effective_user, update.effective_message
-    if not pending or not pending.get("sector") or user is None or user.id != pending["user"] or message is None:
+    if (
+        not pending
+        or not pending.get("sector")
+        or user is None
+        or user.id != pending["user"]
+        or message is None
+    ):
         return
     try:
         await _check_admin(update, context)

@@ -22,8 +22,15 @@ async def stats_command(update: Update, context: Context) -> None:
         await reply_error(update, context, error)
         return
     titles = {o.id: o.title.get(enterprise.locale) for o in ctx.catalog.obligations.values()}
-    await reply(update, context, "stats/enterprise", enterprise=enterprise, stats=result, titles=titles,
-                tz=enterprise.timezone)
+    await reply(
+        update,
+        context,
+        "stats/enterprise",
+        enterprise=enterprise,
+        stats=result,
+        titles=titles,
+        tz=enterprise.timezone,
+    )
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
