@@ -127,3 +127,16 @@ class Member(SQLModel, table=True):
     user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     name: str = Field(max_length=120)
     joined_at: dt.datetime = Field(sa_column=_ts())
+
+
+class Evidence(SQLModel, table=True):
+    """A photo, file or note attached to an occurrence (Telegram file ids, sendable back)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id")
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str = Field(max_length=12)  # photo | document | note
+    file_id: str | None = Field(default=None, max_length=200)
+    text: str | None = Field(default=None, max_length=1000)
+    created_at: dt.datetime = Field(sa_column=_ts())

@@ -12,6 +12,7 @@ from bot.errors import DomainError
 from bot.i18n import normalize_locale
 from bot.runtime import Runtime, runtime_of
 from bot.services import enterprises
+from bot.store.models import Enterprise
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -60,3 +61,10 @@ async def reply_error(update: Update, context: Context, error: DomainError) -> N
 def display_name(update: Update) -> str:
     user = update.effective_user
     return user.full_name if user else ""
+
+
+async def is_manager(context: Context, chat_id: int, user_id: int, enterprise: Enterprise | None) -> bool:
+    """Chat admins and the enterprise's designated safety officer manage drills, checks, settings."""
+    if enterprise is not None and enterprise.safety_officer_id == user_id:
+        return True
+    return await rt(context).admins.is_admin(context.bot, chat_id, user_id)
