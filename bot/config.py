@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     rate_limit_group_per_minute: float = Field(default=20, gt=0)
     rate_limit_group_period_seconds: float = Field(default=60, gt=0)
     rate_limit_max_retries: int = Field(default=3, ge=0)
+    # 逢查必考 knowledge checks: share of right answers needed to pass, days until a failed
+    # worker's retest, minutes a worker has for a spot check before unanswered questions count wrong.
+    quiz_pass_mark: float = Field(default=0.8, gt=0, le=1)
+    quiz_retest_days: int = Field(default=7, ge=1, le=90)
+    quiz_check_minutes: int = Field(default=10, ge=1, le=240)
     log_json: bool = False
     log_level: str = "INFO"
 

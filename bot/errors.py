@@ -45,6 +45,24 @@ class NotYetOpen(DomainError):
     template = "errors/not_yet_open"
 
 
+class NothingToUndo(DomainError):
+    template = "errors/nothing_to_undo"
+
+
+class UndoTooLate(DomainError):
+    template = "errors/undo_too_late"
+
+
+class NotManager(DomainError):
+    """Only admins and the safety officer may do this."""
+
+    template = "errors/not_manager"
+
+
+class OfficerUnknown(DomainError):
+    template = "errors/officer_unknown"
+
+
 class ChatGone(Exception):
     """The chat can no longer be written to (bot removed or blocked, chat not found)."""
 

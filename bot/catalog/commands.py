@@ -111,7 +111,8 @@ def occurrence_json(
     }
 
 
-def _table(catalog: Catalog, rows: list[tuple[Obligation, Occurrence]], locale: str) -> list[str]:
+def _table(rows: list[tuple[Obligation, Occurrence]], locale: str) -> list[str]:
+    """A plain table, one occurrence a line; titles in the requested language."""
     lines = [f"{'due':<21}  {'window':<22}  {'obligation':<26}  {'area':<10}  {'n':>2}  title"]
     for ob, occ in rows:
         window = f"{occ.window_start}..{occ.window_end}"
@@ -208,5 +209,5 @@ def run_show(
         events = _event_lines(
             catalog.for_enterprise(found.id, risk, region), found.id, risk, locale
         )
-        out.write("\n".join([*_table(catalog, rows, locale), *events]) + "\n")
+        out.write("\n".join([*_table(rows, locale), *events]) + "\n")
     return EXIT_OK

@@ -133,6 +133,8 @@ def read_document(path: Path, issues: list[DataIssue]) -> YamlDocument | None:
         issues.extend(exc.issues)
     except ValueError as exc:
         issues.append(_bad_date(path, exc))
+    except OSError as exc:
+        issues.append(DataIssue(str(path), 1, "", f"cannot read: {exc.strerror}"))
     return None
 
 

@@ -17,7 +17,6 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
-    Field,
     StringConstraints,
     ValidationError,
     ValidationInfo,
@@ -100,7 +99,18 @@ def _at_most(limit: int) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
+# Sizes are checked after the items (AfterValidator, not Field(min_length)): one bad item
+# must give one issue, not a second "too short" issue for the same line.
+def _count(low: int, high: int) -> AfterValidator:
+    def check(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not low <= len(items) <= high:
+            raise ValueError(f"needs between {low} and {high} items, not {len(items)}")
+        return items
+
+    return AfterValidator(check)
+
+
+def _unique(items: tuple[Any, ...]) -> tuple[Any, ...]:
     if len(set(items)) != len(items):
         raise ValueError("values must be unique")
     return items
@@ -117,11 +127,11 @@ class Question(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*-\d{3,}$")]
-    tags: Annotated[tuple[Tag, ...], Field(min_length=1), AfterValidator(_unique)]
-    audience: Annotated[tuple[Audience, ...], Field(min_length=1), AfterValidator(_unique)]
+    tags: Annotated[tuple[Tag, ...], _count(1, len(TAGS)), AfterValidator(_unique)]
+    audience: Annotated[tuple[Audience, ...], _count(1, len(AUDIENCES)), AfterValidator(_unique)]
     question: QuestionText
-    options: Annotated[tuple[OptionText, ...], Field(min_length=2, max_length=6)]
-    correct: Annotated[tuple[int, ...], Field(min_length=1)]
+    options: Annotated[tuple[OptionText, ...], _count(2, 6)]
+    correct: Annotated[tuple[int, ...], _count(1, 6), AfterValidator(_unique)]
     explanation: ExplanationText
     source: Text
 
@@ -130,8 +140,6 @@ class Question(BaseModel):
     def _correct_points_at_options(
         cls, value: tuple[int, ...], info: ValidationInfo
     ) -> tuple[int, ...]:
-        if len(set(value)) != len(value):
-            raise ValueError("correct indexes must be unique")
         options = info.data.get("options")
         if options is None:  # options invalid: already reported, nothing to check against
             return value

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from bot.errors import NotYetOpen, StaleButton
+from bot.errors import NothingToUndo, NotYetOpen, StaleButton, UndoTooLate
 from bot.store.models import Confirmation, Enterprise, OccurrenceRow, OccurrenceStatus, ReminderRow
 
 
@@ -109,3 +109,33 @@ def occurrences_of_message(
         .order_by(col(OccurrenceRow.due_at))
     ).all()
     return [(kind, occ) for kind, occ in rows]
+
+
+def undo(
+    session: Session,
+    *,
+    occurrence_id: int,
+    chat_id: int,
+    user_id: int,
+    is_admin: bool,
+    now: dt.datetime,
+    window: dt.timedelta,
+) -> OccurrenceRow:
+    """Take back the latest confirmation of ``user_id`` (or, for an admin, anyone's) within ``window``."""
+    _, occ = occurrence_for_chat(session, occurrence_id=occurrence_id, chat_id=chat_id)
+    stmt = select(Confirmation).where(Confirmation.occurrence_id == occurrence_id)
+    if not is_admin:
+        stmt = stmt.where(Confirmation.user_id == user_id)
+    latest = session.exec(stmt.order_by(col(Confirmation.confirmed_at).desc())).first()
+    if latest is None:
+        raise NothingToUndo()
+    if now - latest.confirmed_at > window:
+        raise UndoTooLate(minutes=int(window.total_seconds() // 60))
+    session.delete(latest)
+    session.flush()
+    if count_for(session, occurrence_id) < occ.quota:
+        occ.status = OccurrenceStatus.OPEN.value
+        occ.done_at = None
+        session.add(occ)
+    session.commit()
+    return occ

@@ -99,3 +99,10 @@ def deactivate(session: Session, chat_id: int) -> Enterprise | None:
         session.add(enterprise)
         session.commit()
     return enterprise
+
+
+def set_officer(session: Session, enterprise: Enterprise, user_id: int) -> None:
+    """Designate the safety officer, who receives escalations and may run drills and checks."""
+    enterprise.safety_officer_id = user_id
+    session.add(enterprise)
+    session.commit()

@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel, col, select
 from bot.catalog import Catalog
 from bot.domain.recurrence import occurrences, plan_reminders
 from bot.domain.workcalendar import WorkCalendar
-from bot.store.models import Enterprise, OccurrenceRow
+from bot.store.models import DisabledObligation, Enterprise, OccurrenceRow
 from bot.store.upsert import insert_ignore
 
 LOOKBACK_DAYS = 31
@@ -40,7 +40,18 @@ def materialize(
     end = today + dt.timedelta(days=horizon_days)
     planned: list[tuple[str, str, dt.datetime]] = []
     occ_rows = []
-    for obligation in catalog.for_enterprise(enterprise.sector, enterprise.high_risk):
+    disabled = set(
+        session.exec(
+            select(DisabledObligation.obligation_id).where(
+                DisabledObligation.enterprise_id == enterprise.id
+            )
+        ).all()
+    )
+    for obligation in catalog.for_enterprise(
+        enterprise.sector, enterprise.high_risk, enterprise.region
+    ):
+        if obligation.id in disabled:
+            continue
         for occ in occurrences(
             obligation,
             sector=enterprise.sector,

@@ -119,3 +119,26 @@ def pending_count(session: Session) -> int:
         c.state.in_([ReminderState.PENDING.value, ReminderState.CLAIMED.value])
     )
     return len(session.execute(stmt).all())
+
+
+def add_snooze(
+    session: Session, *, occurrence_id: int, enterprise_id: int, fire_at: dt.datetime
+) -> str:
+    """A one-off reminder for the occurrence at ``fire_at``; kinds snooze-1, snooze-2, … stay unique."""
+    c = _R.c
+    taken = session.execute(
+        select(c.kind).where(c.occurrence_id == occurrence_id, c.kind.like("snooze-%"))
+    ).all()
+    kind = f"snooze-{len(taken) + 1}"
+    session.execute(
+        _R.insert().values(
+            occurrence_id=occurrence_id,
+            enterprise_id=enterprise_id,
+            kind=kind,
+            fire_at=fire_at,
+            state=ReminderState.PENDING.value,
+            attempts=0,
+        )
+    )
+    session.commit()
+    return kind

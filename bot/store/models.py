@@ -126,6 +126,7 @@ class Member(SQLModel, table=True):
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     name: str = Field(max_length=120)
+    username: str | None = Field(default=None, max_length=64, index=True)
     joined_at: dt.datetime = Field(sa_column=_ts())
 
 
@@ -139,4 +140,30 @@ class Evidence(SQLModel, table=True):
     kind: str = Field(max_length=12)  # photo | document | note
     file_id: str | None = Field(default=None, max_length=200)
     text: str | None = Field(default=None, max_length=1000)
+    created_at: dt.datetime = Field(sa_column=_ts())
+
+
+class DisabledObligation(SQLModel, table=True):
+    """An optional obligation an enterprise's admins switched off (``/obligations``)."""
+
+    __tablename__ = "disabled_obligation"
+    __table_args__ = (UniqueConstraint("enterprise_id", "obligation_id", name="uq_disabled"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    obligation_id: str = Field(max_length=60)
+    disabled_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    disabled_at: dt.datetime = Field(sa_column=_ts())
+
+
+class EvidencePrompt(SQLModel, table=True):
+    """A "reply with a photo, file or note" prompt the bot posted, and what it is for."""
+
+    __tablename__ = "evidence_prompt"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_evidence_prompt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    occurrence_id: int = Field(foreign_key="occurrence.id")
     created_at: dt.datetime = Field(sa_column=_ts())

@@ -20,14 +20,25 @@ from bot.runtime import RUNTIME_KEY, Runtime
 from bot.scheduling import JobQueueScheduler
 from bot.services.context import AppContext
 from bot.services.dispatcher import Dispatcher
-from bot.telegram.handlers import errors, help, membership, reminders, setup, stats
+from bot.telegram.handlers import (
+    duties,
+    errors,
+    evidence,
+    help,
+    language,
+    membership,
+    reminders,
+    roster,
+    setup,
+    stats,
+)
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.roles import AdminCache
 
 log = logging.getLogger(__name__)
 
-GROUP_COMMANDS = ("setup", "stats", "help")
-PRIVATE_COMMANDS = ("start", "help")
+GROUP_COMMANDS = ("setup", "due", "stats", "join", "obligations", "officer", "lang", "help")
+PRIVATE_COMMANDS = ("start", "lang", "help")
 
 
 def worker_name() -> str:
@@ -86,8 +97,14 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
         runtime.scheduler = scheduler
         scheduler.start()
 
-    for module in (membership, setup, reminders, stats, help):
+    modules = (membership, setup, reminders, evidence, roster, duties, stats, language, help)
+    for module in modules:
         app.add_handlers(module.handlers())
     app.add_handlers(help.fallback_handlers())  # last in group 0: only commands nobody took
+    # Plain-message handlers (names typed during setup, evidence replies, …) each get a group
+    # of their own, so one feature's message handler never hides another's.
+    for group, module in enumerate(modules, start=10):
+        if hasattr(module, "message_handlers"):
+            app.add_handlers(module.message_handlers(), group=group)
     app.add_error_handler(errors.on_error)
     return app

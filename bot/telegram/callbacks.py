@@ -1,7 +1,8 @@
-"""Callback data codec: short, versionless, validated strings within Telegram's 64 bytes.
+"""Callback data codec for reminders and setup: short strings within Telegram's 64 bytes.
 
 Callback data come from the client and may be forged; decoding only checks the shape. What
-the ids refer to is checked by the service against the chat the press came from.
+the ids refer to is checked by the service against the chat the press came from. Other
+features (quiz, drills, language, offices) have codecs of their own with other prefixes.
 """
 
 from __future__ import annotations
@@ -22,31 +23,92 @@ class ChooseSector:
     sector_id: str
 
 
-Callback = Confirm | ChooseSector
+@dataclass(frozen=True)
+class SnoozeMenu:
+    occurrence_id: int
 
-_PATTERNS: list[tuple[re.Pattern[str], type[Callback]]] = [
-    (re.compile(r"cf:(\d{1,18})"), Confirm),
-    (re.compile(r"st:([a-z][a-z_]{1,40})"), ChooseSector),
-]
+
+@dataclass(frozen=True)
+class Snooze:
+    occurrence_id: int
+    choice: str  # "h1" one hour, "d1" next workday, "d3" three days; "no" = back
+
+
+@dataclass(frozen=True)
+class AddEvidence:
+    occurrence_id: int
+
+
+@dataclass(frozen=True)
+class ShowEvidence:
+    occurrence_id: int
+
+
+@dataclass(frozen=True)
+class Undo:
+    occurrence_id: int
+
+
+@dataclass(frozen=True)
+class Join:
+    pass
+
+
+Callback = Confirm | ChooseSector | SnoozeMenu | Snooze | AddEvidence | ShowEvidence | Undo | Join
+
+SNOOZE_CHOICES = ("h1", "d1", "d3")
+_ID = r"(\d{1,18})"
 
 
 def encode(callback: Callback) -> str:
-    if isinstance(callback, Confirm):
-        data = f"cf:{callback.occurrence_id}"
-    else:
-        data = f"st:{callback.sector_id}"
+    match callback:
+        case Confirm(occurrence_id=i):
+            data = f"cf:{i}"
+        case ChooseSector(sector_id=s):
+            data = f"st:{s}"
+        case SnoozeMenu(occurrence_id=i):
+            data = f"sm:{i}"
+        case Snooze(occurrence_id=i, choice=c):
+            data = f"sz:{i}:{c}"
+        case AddEvidence(occurrence_id=i):
+            data = f"ev:{i}"
+        case ShowEvidence(occurrence_id=i):
+            data = f"vw:{i}"
+        case Undo(occurrence_id=i):
+            data = f"ud:{i}"
+        case Join():
+            data = "jn"
     if len(data.encode()) > MAX_BYTES:
         raise ValueError("callback data over 64 bytes")
     return data
+
+
+_DECODERS: list[tuple[re.Pattern[str], type]] = [
+    (re.compile(rf"cf:{_ID}"), Confirm),
+    (re.compile(r"st:([a-z][a-z_]{1,40})"), ChooseSector),
+    (re.compile(rf"sm:{_ID}"), SnoozeMenu),
+    (re.compile(rf"sz:{_ID}:(h1|d1|d3|no)"), Snooze),
+    (re.compile(rf"ev:{_ID}"), AddEvidence),
+    (re.compile(rf"vw:{_ID}"), ShowEvidence),
+    (re.compile(rf"ud:{_ID}"), Undo),
+    (re.compile(r"jn"), Join),
+]
 
 
 def decode(data: str | None) -> Callback | None:
     """The callback a button carries, or None for anything malformed."""
     if not data or len(data.encode()) > MAX_BYTES:
         return None
-    for pattern, kind in _PATTERNS:
+    for pattern, kind in _DECODERS:
         match = pattern.fullmatch(data)
-        if match:
-            value = match.group(1)
-            return Confirm(int(value)) if kind is Confirm else ChooseSector(value)
+        if match is None:
+            continue
+        groups = match.groups()
+        if kind is ChooseSector:
+            return ChooseSector(groups[0])
+        if kind is Snooze:
+            return Snooze(int(groups[0]), groups[1])
+        if kind is Join:
+            return Join()
+        return kind(int(groups[0]))  # type: ignore[no-any-return]
     return None

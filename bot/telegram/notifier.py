@@ -1,15 +1,25 @@
-"""The dispatcher's Notifier, implemented with the PTB bot."""
+"""The dispatcher's Notifier, implemented with the PTB bot.
+
+An escalation also goes privately to the enterprise's safety officer (if one is named and has
+started a private chat with the bot); that private message is best effort and never blocks
+the group reminder.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Bot
+from telegram.error import TelegramError
 
 from bot.render import Renderer
-from bot.services import confirmations
 from bot.services.context import AppContext
-from bot.services.dispatcher import OutgoingReminder
-from bot.telegram.presenter import ItemView, reminder_message
+from bot.services.dispatcher import OutgoingReminder, kind_family
+from bot.services.reminder_views import item_view
+from bot.telegram.presenter import item_context, reminder_message
 from bot.telegram.sending import send_html
+
+log = logging.getLogger(__name__)
 
 
 class TelegramNotifier:
@@ -21,20 +31,29 @@ class TelegramNotifier:
     async def send_reminder(self, outgoing: OutgoingReminder) -> int:
         with self.ctx.session() as session:
             views = [
-                ItemView(
-                    item.kind,
-                    item.occurrence,
-                    confirmations.confirmers(session, item.occurrence.id or 0),
-                )
-                for item in outgoing.items
+                item_view(session, self.ctx.catalog, i.kind, i.occurrence) for i in outgoing.items
             ]
+        now = self.ctx.clock.now()
+        enterprise = outgoing.enterprise
         text, keyboard = reminder_message(
-            self.renderer,
-            self.ctx.catalog,
-            outgoing.enterprise,
-            views,
-            catch_up=outgoing.catch_up,
-            now=self.ctx.clock.now(),
+            self.renderer, self.ctx.catalog, enterprise, views, catch_up=outgoing.catch_up, now=now
         )
-        message = await send_html(self.bot, outgoing.enterprise.chat_id, text, keyboard)
+        message = await send_html(self.bot, enterprise.chat_id, text, keyboard)
+        escalated = [v for v in views if kind_family(v.kind) == "escalate"]
+        if escalated and enterprise.safety_officer_id:
+            items = [item_context(self.ctx.catalog, enterprise, v, now) for v in escalated]
+            note = self.renderer.render(
+                enterprise.locale,
+                "reminders/escalation_private",
+                enterprise=enterprise.name,
+                items=items,
+            )
+            try:
+                await send_html(self.bot, enterprise.safety_officer_id, note)
+            except (TelegramError, Exception) as exc:  # noqa: BLE001 - best effort; the group got it
+                log.info(
+                    "escalation to the safety officer of enterprise %s not delivered: %s",
+                    enterprise.id,
+                    type(exc).__name__,
+                )
         return message.message_id

@@ -22,12 +22,13 @@ class Group:
     def chat_id(self) -> int:
         return int(self.chat["id"])
 
-    async def say(self, user: JSON, text: str) -> BotMessage:
-        """``user`` sends ``text``; returns the bot's first message after it."""
+    async def say(self, user: JSON, text: str, expect: str | None = None) -> BotMessage:
+        """``user`` sends ``text``; returns the bot's first message after it (containing ``expect``)."""
         emu = self.bot.emulator
         after = emu.cursor(self.chat_id)
         emu.send_text(self.chat, user, text)
-        return await emu.wait_for_message(self.chat_id, after=after)
+        match = (lambda m: expect in (m.text or "")) if expect else None
+        return await emu.wait_for_message(self.chat_id, match, after=after)
 
     async def setup(self, sector: str = "危险化学品", name: str = "某某化工有限公司") -> BotMessage:
         return await self.say(self.admin, f"/setup {sector} {name}")

@@ -130,7 +130,7 @@ async def test_stats_shows_due_done_and_overdue(bot: LocalBot) -> None:
         )
     )
     bot.clock.set(local(2027, 1, 6, 10, 0))
-    stats = await group.say(group.admin, "/stats")
+    stats = await group.say(group.admin, "/stats", expect="📊")
     text = stats.text or ""
     assert "已完成 1 项" in text or ("已完成" in text and "主要负责人带队检查" in text)
     assert "逾期" in text

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.errors import DomainError
 from bot.i18n import normalize_locale
 from bot.runtime import Runtime, runtime_of
-from bot.services import enterprises
+from bot.services import enterprises, language
 from bot.store.models import Enterprise
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -22,15 +22,18 @@ def rt(context: Context) -> Runtime:
 
 
 def chat_locale(context: Context, update: Update) -> str:
-    """The enterprise's language in a registered group; else the user's, else the default."""
+    """The enterprise's language in a registered group; else the user's /lang choice, else
+    Telegram's ``language_code``, else the default."""
     runtime = rt(context)
-    chat = update.effective_chat
-    if chat is not None and chat.type != Chat.PRIVATE:
-        with runtime.ctx.session() as session:
+    chat, user = update.effective_chat, update.effective_user
+    with runtime.ctx.session() as session:
+        if chat is not None and chat.type != Chat.PRIVATE:
             enterprise = enterprises.get_by_chat(session, chat.id)
-        if enterprise is not None:
-            return enterprise.locale
-    user = update.effective_user
+            if enterprise is not None:
+                return enterprise.locale
+        chosen = language.user_locale(session, user.id) if user else None
+    if chosen is not None:
+        return chosen
     default = runtime.ctx.settings.bot_locale
     return normalize_locale(user.language_code if user else None, default)
 

@@ -1,61 +1,36 @@
-"""The ✅ button under a reminder: record the confirmation and show it in the message."""
+"""Buttons under a reminder: ✅ confirm, ⏰ snooze, ↩️ undo. Each press re-renders the message."""
 
 from __future__ import annotations
 
-from telegram import Update
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.errors import DomainError
-from bot.services import confirmations
-from bot.store.models import Enterprise
-from bot.telegram.callbacks import Confirm, decode
+from bot.catalog.models import Kind
+from bot.domain.snooze import snooze_until
+from bot.errors import DomainError, StaleButton
+from bot.services import confirmations, evidence, outbox
+from bot.services.reminder_views import views_for_message
+from bot.store.models import Enterprise, OccurrenceRow
+from bot.telegram.callbacks import SNOOZE_CHOICES, Confirm, Snooze, SnoozeMenu, Undo, decode, encode
 from bot.telegram.handlers.common import Context, chat_locale, display_name, rt
-from bot.telegram.presenter import ItemView, reminder_message
+from bot.telegram.presenter import reminder_message
+
+UNDO_WINDOW = dt.timedelta(minutes=10)
 
 
-async def confirm_pressed(update: Update, context: Context) -> None:
-    query, chat = update.callback_query, update.effective_chat
-    assert query is not None and chat is not None
-    runtime = rt(context)
+async def refresh(
+    update: Update, context: Context, enterprise: Enterprise, occ: OccurrenceRow
+) -> None:
+    """Re-render the reminder message the button was pressed on."""
+    query, runtime = update.callback_query, rt(context)
+    assert query is not None and query.message is not None
     ctx = runtime.ctx
-    locale = chat_locale(context, update)
-    data = decode(query.data)
-    if not isinstance(data, Confirm) or query.message is None:
-        await query.answer(
-            runtime.renderer.text(locale, "errors/stale_button_short"), show_alert=True
-        )
-        return
-    try:
-        with ctx.session() as session:
-            result = confirmations.confirm(
-                session,
-                occurrence_id=data.occurrence_id,
-                chat_id=chat.id,
-                user_id=query.from_user.id,
-                user_name=display_name(update),
-                now=ctx.clock.now(),
-            )
-            enterprise_id = result.occurrence.enterprise_id
-            shown = confirmations.occurrences_of_message(
-                session, enterprise_id=enterprise_id, message_id=query.message.message_id
-            ) or [("due", result.occurrence)]
-            views = [
-                ItemView(kind, occ, confirmations.confirmers(session, occ.id or 0))
-                for kind, occ in shown
-            ]
-            enterprise = session.get(Enterprise, enterprise_id)
-    except DomainError as error:
-        text = runtime.renderer.text(locale, f"{error.template}_short", **error.context)
-        await query.answer(text, show_alert=True)
-        return
-    assert enterprise is not None
-    answer = "reminders/confirmed_short" if result.created else "reminders/already_confirmed_short"
-    await query.answer(
-        runtime.renderer.text(locale, answer, count=result.count, quota=result.occurrence.quota)
-    )
-    if not result.created:
-        return
+    with ctx.session() as session:
+        views = views_for_message(session, ctx.catalog, enterprise, query.message.message_id, occ)
     text, keyboard = reminder_message(
         runtime.renderer, ctx.catalog, enterprise, views, catch_up=False, now=ctx.clock.now()
     )
@@ -66,5 +41,159 @@ async def confirm_pressed(update: Update, context: Context) -> None:
             raise
 
 
+async def _answer_error(update: Update, context: Context, error: DomainError) -> None:
+    assert update.callback_query is not None
+    text = rt(context).renderer.text(
+        chat_locale(context, update), f"{error.template}_short", **error.context
+    )
+    await update.callback_query.answer(text, show_alert=True)
+
+
+async def confirm_pressed(update: Update, context: Context) -> None:
+    query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
+    assert query is not None and chat is not None
+    data, ctx = decode(query.data), runtime.ctx
+    try:
+        if not isinstance(data, Confirm):
+            raise StaleButton()
+        with ctx.session() as session:
+            result = confirmations.confirm(
+                session,
+                occurrence_id=data.occurrence_id,
+                chat_id=chat.id,
+                user_id=query.from_user.id,
+                user_name=display_name(update),
+                now=ctx.clock.now(),
+            )
+            enterprise = session.get(Enterprise, result.occurrence.enterprise_id)
+            has_evidence = bool(evidence.evidence_for(session, data.occurrence_id))
+    except DomainError as error:
+        await _answer_error(update, context, error)
+        return
+    assert enterprise is not None
+    locale = enterprise.locale
+    answer = "reminders/confirmed_short" if result.created else "reminders/already_confirmed_short"
+    await query.answer(
+        runtime.renderer.text(locale, answer, count=result.count, quota=result.occurrence.quota)
+    )
+    if result.created:
+        await refresh(update, context, enterprise, result.occurrence)
+        obligation = ctx.catalog.obligations.get(result.occurrence.obligation_id)
+        if (
+            result.done
+            and obligation
+            and obligation.evidence
+            and obligation.kind is Kind.DUTY
+            and not has_evidence
+        ):
+            await ask_for_evidence(
+                update,
+                context,
+                result.occurrence,
+                obligation.title.get(locale),
+                "reminders/evidence_asked",
+            )
+
+
+async def ask_for_evidence(
+    update: Update, context: Context, occ: OccurrenceRow, title: str, template: str
+) -> None:
+    """Post a prompt whose replies become evidence for ``occ``."""
+    query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
+    assert query is not None and chat is not None and query.message is not None
+    text = runtime.renderer.render(chat_locale(context, update), template, title=title)
+    prompt = await context.bot.send_message(
+        chat.id, text, reply_to_message_id=query.message.message_id
+    )
+    with runtime.ctx.session() as session:
+        evidence.register_prompt(
+            session,
+            chat_id=chat.id,
+            message_id=prompt.message_id,
+            occurrence_id=occ.id or 0,
+            now=runtime.ctx.clock.now(),
+        )
+
+
+async def snooze_pressed(update: Update, context: Context) -> None:
+    query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
+    assert query is not None and chat is not None
+    data, ctx = decode(query.data), runtime.ctx
+    try:
+        if not isinstance(data, SnoozeMenu | Snooze):
+            raise StaleButton()
+        with ctx.session() as session:
+            enterprise, occ = confirmations.occurrence_for_chat(
+                session, occurrence_id=data.occurrence_id, chat_id=chat.id
+            )
+            if isinstance(data, Snooze) and data.choice != "no":
+                tz = ZoneInfo(enterprise.timezone)
+                until = snooze_until(ctx.clock.now(), data.choice, tz=tz, calendar=ctx.calendar)
+                outbox.add_snooze(
+                    session,
+                    occurrence_id=occ.id or 0,
+                    enterprise_id=enterprise.id or 0,
+                    fire_at=until,
+                )
+    except DomainError as error:
+        await _answer_error(update, context, error)
+        return
+    locale = enterprise.locale
+    if isinstance(data, SnoozeMenu):
+        choices = [*SNOOZE_CHOICES, "no"]
+        rows = [
+            [
+                InlineKeyboardButton(
+                    runtime.renderer.text(locale, "buttons/snooze_choice", choice=c),
+                    callback_data=encode(Snooze(data.occurrence_id, c)),
+                )
+                for c in choices
+            ]
+        ]
+        await query.answer()
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        return
+    if data.choice == "no":
+        await query.answer()
+    else:
+        await query.answer(
+            runtime.renderer.text(
+                locale, "reminders/snoozed_short", when=until, tz=enterprise.timezone
+            )
+        )
+    await refresh(update, context, enterprise, occ)
+
+
+async def undo_pressed(update: Update, context: Context) -> None:
+    query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
+    assert query is not None and chat is not None
+    data, ctx = decode(query.data), runtime.ctx
+    try:
+        if not isinstance(data, Undo):
+            raise StaleButton()
+        is_admin = await runtime.admins.is_admin(context.bot, chat.id, query.from_user.id)
+        with ctx.session() as session:
+            occ = confirmations.undo(
+                session,
+                occurrence_id=data.occurrence_id,
+                chat_id=chat.id,
+                user_id=query.from_user.id,
+                is_admin=is_admin,
+                now=ctx.clock.now(),
+                window=UNDO_WINDOW,
+            )
+            enterprise = session.get(Enterprise, occ.enterprise_id)
+    except DomainError as error:
+        await _answer_error(update, context, error)
+        return
+    assert enterprise is not None
+    await query.answer(runtime.renderer.text(enterprise.locale, "reminders/undone_short"))
+    await refresh(update, context, enterprise, occ)
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CallbackQueryHandler(confirm_pressed, pattern=r"^cf:")]
+    return [
+        CallbackQueryHandler(confirm_pressed, pattern=r"^cf:"),
+        CallbackQueryHandler(snooze_pressed, pattern=r"^s[mz]:"),
+        CallbackQueryHandler(undo_pressed, pattern=r"^ud:"),
+    ]

@@ -149,5 +149,9 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler("setup", setup_command),
         CallbackQueryHandler(sector_chosen, pattern=r"^st:"),
-        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS, name_given),
     ]
+
+
+def message_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Plain messages; registered in a handler group of their own."""
+    return [MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS, name_given)]

@@ -1,0 +1,262 @@
+"""Completion statistics for a set of enterprises, aggregated by the database.
+
+One grouped query per question: counts per (enterprise, obligation) with the quota progress
+folded in, the overdue list (督办清单) in due order, and for the workbook the detail rows
+with their confirmers. Python only folds the grouped rows (hundreds, not millions), so an
+office of 200 enterprises answers in milliseconds on an index of (enterprise_id, due_at).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, case, literal
+from sqlmodel import Session, col, func, select
+
+from bot.reports.period import Period
+from bot.reports.sources import Awareness, ReportSources
+from bot.store.models import Confirmation, Enterprise, Member, OccurrenceRow, OccurrenceStatus
+
+DONE = OccurrenceStatus.DONE.value
+
+
+@dataclass
+class Counts:
+    """Occurrences by state now: done, due (window open, deadline ahead) and overdue."""
+
+    done: int = 0
+    due: int = 0
+    overdue: int = 0
+    quota_done: int = 0  # confirmations towards "at least N" quotas, capped at N each
+    quota_total: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.done += other.done
+        self.due += other.due
+        self.overdue += other.overdue
+        self.quota_done += other.quota_done
+        self.quota_total += other.quota_total
+
+    @property
+    def total(self) -> int:
+        return self.done + self.due + self.overdue
+
+    @property
+    def completion(self) -> float | None:
+        """Done out of what had to be done by now; items still within their deadline don't count."""
+        counted = self.done + self.overdue
+        return self.done / counted if counted else None
+
+    @property
+    def quota_rate(self) -> float | None:
+        return self.quota_done / self.quota_total if self.quota_total else None
+
+
+@dataclass
+class EnterpriseLine:
+    enterprise_id: int
+    name: str
+    sector: str
+    counts: Counts = field(default_factory=Counts)
+    awareness: Awareness | None = None
+    drills: int | None = None
+
+
+@dataclass
+class OverdueItem:
+    occurrence_id: int
+    enterprise_id: int
+    enterprise: str
+    obligation_id: str
+    area: str | None
+    label: str
+    due_at: dt.datetime
+    days_overdue: int
+    officer: str | None  # the enterprise's designated safety officer, when known
+    timezone: str
+
+
+@dataclass
+class StatsReport:
+    period: Period
+    now: dt.datetime
+    enterprises: list[EnterpriseLine]  # ranked: best completion first
+    obligations: dict[str, Counts]
+    overdue: list[OverdueItem]
+    totals: Counts
+    awareness: Awareness | None
+    drills: int | None
+
+    @property
+    def worst(self) -> list[EnterpriseLine]:
+        """Enterprises with something overdue, worst completion first."""
+        laggards = [e for e in self.enterprises if e.counts.overdue]
+        return sorted(laggards, key=lambda e: (e.counts.completion or 0.0, -e.counts.overdue))
+
+
+def in_period(ids: Sequence[int], period: Period, tz: str, today: dt.date) -> ColumnElement[bool]:
+    return and_(
+        col(OccurrenceRow.enterprise_id).in_(ids),
+        col(OccurrenceRow.due_at) >= period.start_utc(tz),
+        col(OccurrenceRow.window_start) <= min(period.end, today),
+    )
+
+
+def _overdue(now: dt.datetime) -> ColumnElement[bool]:
+    return and_(col(OccurrenceRow.status) != DONE, col(OccurrenceRow.due_at) < now)
+
+
+def grouped_counts(
+    session: Session, ids: Sequence[int], period: Period, *, tz: str, now: dt.datetime
+) -> dict[tuple[int, str], Counts]:
+    """Counts per (enterprise, obligation), quota progress included, in one grouped query."""
+    if not ids:
+        return {}
+    today = now.astimezone(ZoneInfo(tz)).date()
+    confirmed = (
+        select(func.count())
+        .where(col(Confirmation.occurrence_id) == col(OccurrenceRow.id))
+        .correlate(OccurrenceRow)
+        .scalar_subquery()
+    )
+    quota_row = col(OccurrenceRow.quota) > 1
+    inner = (
+        select(
+            col(OccurrenceRow.enterprise_id).label("enterprise_id"),
+            col(OccurrenceRow.obligation_id).label("obligation_id"),
+            case((col(OccurrenceRow.status) == DONE, 1), else_=0).label("done"),
+            case((_overdue(now), 1), else_=0).label("overdue"),
+            case((quota_row, col(OccurrenceRow.quota)), else_=0).label("quota"),
+            case((quota_row, confirmed), else_=literal(0)).label("confirmed"),
+        )
+        .where(in_period(ids, period, tz, today))
+        .subquery()
+    )
+    c = inner.c
+    capped = case((c.confirmed < c.quota, c.confirmed), else_=c.quota)
+    rows = session.exec(
+        select(
+            c.enterprise_id,
+            c.obligation_id,
+            func.sum(c.done),
+            func.sum(c.overdue),
+            func.count(),
+            func.sum(capped),
+            func.sum(c.quota),
+        ).group_by(c.enterprise_id, c.obligation_id)
+    ).all()
+    return {
+        (int(e), str(o)): Counts(
+            done=int(done),
+            overdue=int(overdue),
+            due=int(n) - int(done) - int(overdue),
+            quota_done=int(q_done or 0),
+            quota_total=int(q_total or 0),
+        )
+        for e, o, done, overdue, n, q_done, q_total in rows
+    }
+
+
+def overdue_items(
+    session: Session,
+    ids: Sequence[int],
+    period: Period,
+    *,
+    tz: str,
+    now: dt.datetime,
+    limit: int | None = None,
+) -> list[OverdueItem]:
+    """The 督办清单: open items past their deadline, oldest first, with who answers for them."""
+    if not ids:
+        return []
+    today = now.astimezone(ZoneInfo(tz)).date()
+    officer = (
+        select(Member.name)
+        .where(
+            col(Member.enterprise_id) == col(Enterprise.id),
+            col(Member.user_id) == col(Enterprise.safety_officer_id),
+        )
+        .correlate(Enterprise)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(OccurrenceRow, Enterprise.name, Enterprise.timezone, officer)
+        .join(Enterprise, col(Enterprise.id) == col(OccurrenceRow.enterprise_id))
+        .where(in_period(ids, period, tz, today), _overdue(now))
+        .order_by(col(OccurrenceRow.due_at), col(OccurrenceRow.enterprise_id))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    items = []
+    for occ, name, enterprise_tz, officer_name in session.exec(query).all():
+        local_today = now.astimezone(ZoneInfo(enterprise_tz)).date()
+        due_day = occ.due_at.astimezone(ZoneInfo(enterprise_tz)).date()
+        assert occ.id is not None
+        items.append(
+            OverdueItem(
+                occurrence_id=occ.id,
+                enterprise_id=occ.enterprise_id,
+                enterprise=name,
+                obligation_id=occ.obligation_id,
+                area=occ.area,
+                label=occ.label,
+                due_at=occ.due_at,
+                days_overdue=max((local_today - due_day).days, 1),
+                officer=officer_name,
+                timezone=enterprise_tz,
+            )
+        )
+    return items
+
+
+def stats_report(
+    session: Session,
+    enterprise_ids: Sequence[int],
+    period: Period,
+    *,
+    tz: str,
+    now: dt.datetime,
+    sources: ReportSources,
+    overdue_limit: int | None = None,
+) -> StatsReport:
+    """Everything ``/stats`` shows for these enterprises in ``period`` (dates local to ``tz``)."""
+    ids = sorted(set(enterprise_ids))
+    enterprises = {
+        e.id: EnterpriseLine(e.id, e.name, e.sector)
+        for e in session.exec(select(Enterprise).where(col(Enterprise.id).in_(ids))).all()
+        if e.id is not None
+    }
+    obligations: dict[str, Counts] = {}
+    totals = Counts()
+    for (enterprise_id, obligation_id), counts in grouped_counts(
+        session, ids, period, tz=tz, now=now
+    ).items():
+        enterprises[enterprise_id].counts.add(counts)
+        obligations.setdefault(obligation_id, Counts()).add(counts)
+        totals.add(counts)
+    start, end = period.start_utc(tz), period.end_utc(tz)
+    awareness = sources.quiz.awareness(session, ids, as_of=min(now, end))
+    drills = sources.drills.drills_done(session, ids, start=start, end=end)
+    for line in enterprises.values():
+        line.awareness = awareness.get(line.enterprise_id)
+        line.drills = drills.get(line.enterprise_id)
+    return StatsReport(
+        period=period,
+        now=now,
+        enterprises=sorted(enterprises.values(), key=_rank_key),
+        obligations=dict(sorted(obligations.items(), key=lambda kv: -kv[1].overdue)),
+        overdue=overdue_items(session, ids, period, tz=tz, now=now, limit=overdue_limit),
+        totals=totals,
+        awareness=sum(awareness.values(), Awareness(0, 0)) if awareness else None,
+        drills=sum(drills.values()) if drills else None,
+    )
+
+
+def _rank_key(line: EnterpriseLine) -> tuple[Any, ...]:
+    completion = line.counts.completion
+    return (completion is None, -(completion or 0.0), line.counts.overdue, line.name)

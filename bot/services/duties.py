@@ -1,0 +1,141 @@
+"""What an enterprise has to do: open occurrences (``/due``) and its obligations (``/obligations``),
+with optional ones that admins may switch off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, SQLModel, col, func, select
+
+from bot.catalog import Catalog
+from bot.errors import StaleButton
+from bot.store.models import (
+    Confirmation,
+    DisabledObligation,
+    Enterprise,
+    OccurrenceRow,
+)
+from bot.store.upsert import insert_ignore
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    occurrence: OccurrenceRow
+    count: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ObligationLine:
+    obligation_id: str
+    period: str
+    optional: bool
+    disabled: bool
+    next_due: dt.datetime | None
+
+
+def disabled_ids(session: Session, enterprise_id: int) -> set[str]:
+    return set(
+        session.exec(
+            select(DisabledObligation.obligation_id).where(
+                DisabledObligation.enterprise_id == enterprise_id
+            )
+        ).all()
+    )
+
+
+def open_items(
+    session: Session, enterprise: Enterprise, *, now: dt.datetime, limit: int = 25
+) -> list[OpenItem]:
+    """Open occurrences whose window has started, soonest due first."""
+    today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
+    rows = session.exec(
+        select(OccurrenceRow, func.count(col(Confirmation.id)))
+        .join(Confirmation, col(Confirmation.occurrence_id) == col(OccurrenceRow.id), isouter=True)
+        .where(
+            OccurrenceRow.enterprise_id == enterprise.id,
+            OccurrenceRow.status == "open",
+            col(OccurrenceRow.window_start) <= today,
+        )
+        .group_by(col(OccurrenceRow.id))
+        .order_by(col(OccurrenceRow.due_at))
+        .limit(limit)
+    ).all()
+    return [OpenItem(occ, count, occ.due_at < now) for occ, count in rows]
+
+
+def obligation_lines(
+    session: Session, catalog: Catalog, enterprise: Enterprise, *, now: dt.datetime
+) -> list[ObligationLine]:
+    off = disabled_ids(session, enterprise.id or 0)
+    next_due = dict(
+        session.exec(
+            select(OccurrenceRow.obligation_id, func.min(OccurrenceRow.due_at))
+            .where(OccurrenceRow.enterprise_id == enterprise.id, col(OccurrenceRow.due_at) >= now)
+            .group_by(col(OccurrenceRow.obligation_id))
+        ).all()
+    )
+    return [
+        ObligationLine(
+            o.id,
+            o.schedule_for(enterprise.sector, enterprise.high_risk).period.value,
+            o.optional,
+            o.id in off,
+            next_due.get(o.id),
+        )
+        for o in catalog.for_enterprise(enterprise.sector, enterprise.high_risk)
+    ]
+
+
+def toggle(
+    session: Session,
+    catalog: Catalog,
+    enterprise: Enterprise,
+    *,
+    obligation_id: str,
+    user_id: int,
+    now: dt.datetime,
+) -> bool:
+    """Switch an optional obligation off (pending reminders are skipped) or back on. Returns enabled."""
+    obligation = catalog.obligations.get(obligation_id)
+    applicable = {o.id for o in catalog.for_enterprise(enterprise.sector, enterprise.high_risk)}
+    if obligation is None or not obligation.optional or obligation_id not in applicable:
+        raise StaleButton()
+    assert enterprise.id is not None
+    table = SQLModel.metadata.tables["disabled_obligation"]
+    if obligation_id in disabled_ids(session, enterprise.id):
+        session.execute(
+            delete(table).where(
+                table.c.enterprise_id == enterprise.id, table.c.obligation_id == obligation_id
+            )
+        )
+        enterprise.materialized_until = None  # write its reminders again
+        session.add(enterprise)
+        session.commit()
+        return True
+    insert_ignore(
+        session,
+        table,
+        [
+            {
+                "enterprise_id": enterprise.id,
+                "obligation_id": obligation_id,
+                "disabled_by": user_id,
+                "disabled_at": now,
+            }
+        ],
+    )
+    reminders = SQLModel.metadata.tables["reminder"]
+    occurrence_ids = select(OccurrenceRow.id).where(
+        OccurrenceRow.enterprise_id == enterprise.id, OccurrenceRow.obligation_id == obligation_id
+    )
+    session.execute(
+        update(reminders)
+        .where(reminders.c.occurrence_id.in_(occurrence_ids), reminders.c.state == "pending")
+        .values(state="skipped", last_error="disabled")
+    )
+    session.commit()
+    return False
