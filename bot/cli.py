@@ -31,7 +31,7 @@ def _date(value: str) -> dt.date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="safetybot", description="Frontline Safety Bot (一线安全助手)")
+    p = argparse.ArgumentParser(prog="safetybot", description="Frontline Safety Bot")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot (long polling)")
     demo = sub.add_parser(

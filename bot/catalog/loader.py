@@ -22,6 +22,7 @@ from bot.catalog.models import (
     AreaFile,
     Document,
     DocumentFile,
+    Kind,
     Obligation,
     ObligationFile,
     Schedule,
@@ -73,6 +74,10 @@ class Catalog:
             and o.applies.matches(sector, high_risk)
             and o.in_region(region)
         ]
+
+    def campaign_ids(self) -> set[str]:
+        """Campaigns are announced, never confirmed: they never count as due or overdue."""
+        return {o.id for o in self.obligations.values() if o.kind is Kind.CAMPAIGN}
 
     def for_office(self, region: str = "all") -> list[Obligation]:
         """Committee / office (安委办) obligations, campaigns included."""

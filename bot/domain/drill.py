@@ -104,6 +104,11 @@ class PersonResult:
     def order_correct(self) -> bool:
         return self.complete and self.errors == 0
 
+    @property
+    def finished_in(self) -> dt.timedelta | None:
+        """Time from the start to the last of the five steps (None until all five are done)."""
+        return max(self.elapsed.values()) if self.complete else None
+
 
 def person_results(started_at: dt.datetime, presses: Iterable[StepPress]) -> list[PersonResult]:
     """One result per person, in the order people first pressed; presses are taken by time."""
@@ -195,6 +200,11 @@ class DrillReport:
     def order_correct(self) -> list[PersonResult]:
         return [p for p in self.people if p.order_correct]
 
+    @property
+    def median_steps(self) -> dt.timedelta | None:
+        """Median time people took for all five steps (those who did all five)."""
+        return median_duration([p.finished_in for p in self.people if p.finished_in is not None])
+
 
 def build_report(
     *,
@@ -208,8 +218,10 @@ def build_report(
 ) -> DrillReport:
     """Everything the end-of-drill report shows."""
     names: dict[int, str] = {}
-    for item in sorted([*presses, *arrivals], key=lambda x: x.at):
-        names.setdefault(item.user_id, item.name)
+    seen: list[tuple[dt.datetime, int, str]] = [(p.at, p.user_id, p.name) for p in presses]
+    seen += [(a.at, a.user_id, a.name) for a in arrivals]
+    for _, user_id, name in sorted(seen, key=lambda x: x[0]):
+        names.setdefault(user_id, name)
     return DrillReport(
         started_at=started_at,
         ended_at=ended_at,
@@ -220,7 +232,9 @@ def build_report(
     )
 
 
-def is_stale(started_at: dt.datetime, now: dt.datetime, timeout: dt.timedelta = DRILL_TIMEOUT) -> bool:
+def is_stale(
+    started_at: dt.datetime, now: dt.datetime, timeout: dt.timedelta = DRILL_TIMEOUT
+) -> bool:
     """A drill left running this long is ended automatically."""
     return now - started_at >= timeout
 

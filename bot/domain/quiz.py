@@ -85,7 +85,9 @@ def missed_first(history: Iterable[Attempt]) -> list[str]:
     return [a.question_id for a in sorted(wrong, key=lambda a: a.answered_at, reverse=True)]
 
 
-def recently_asked(history: Iterable[Attempt], now: dt.datetime, days: int = RECENT_DAYS) -> set[str]:
+def recently_asked(
+    history: Iterable[Attempt], now: dt.datetime, days: int = RECENT_DAYS
+) -> set[str]:
     since = now - dt.timedelta(days=days)
     return {a.question_id for a in history if a.answered_at >= since}
 

@@ -76,7 +76,7 @@ class Renderer:
         return self.env(locale).get_template(f"{name}.txt.j2").render(**context).strip()
 
     def format_date(self, locale: str, value: dt.date) -> str:
-        return filters.format_full_date(value, normalize_locale(locale), self._gettext(locale))
+        return str(self.env(locale).filters["date"](value))
 
     def _gettext(self, locale: str) -> Any:
         return self.env(locale).globals["gettext"]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from bot.reports.period import Period
@@ -87,10 +88,10 @@ def detail_rows(
         .subquery()
     )
     query = (
-        select(
+        sa.select(
             OccurrenceRow,
-            Enterprise.name,
-            Enterprise.timezone,
+            col(Enterprise.name),
+            col(Enterprise.timezone),
             names.c.names,
             confirmed.c.n,
             confirmed.c.first_at,
@@ -104,7 +105,7 @@ def detail_rows(
         .order_by(col(Enterprise.name), col(OccurrenceRow.due_at), col(OccurrenceRow.id))
     )
     rows = []
-    for occ, name, enterprise_tz, who, n, first_at, n_evidence in session.exec(query).all():
+    for occ, name, enterprise_tz, who, n, first_at, n_evidence in session.execute(query).all():
         assert occ.id is not None
         rows.append(
             DetailRow(

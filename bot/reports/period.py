@@ -44,6 +44,10 @@ class Period:
         return dt.datetime.combine(after, dt.time(), ZoneInfo(tz)).astimezone(dt.UTC)
 
 
+def local_today(now: dt.datetime, tz: str) -> dt.date:
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
 def last_days(today: dt.date, days: int = DEFAULT_DAYS) -> Period:
     return Period(today - dt.timedelta(days=days - 1), today)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy import ColumnElement, and_, case, literal
 from sqlmodel import Session, col, func, select
 
@@ -79,6 +80,11 @@ class OverdueItem:
     officer: str | None  # the enterprise's designated safety officer, when known
     timezone: str
 
+    @property
+    def due_date(self) -> dt.date:
+        """The due day in the enterprise's own timezone."""
+        return self.due_at.astimezone(ZoneInfo(self.timezone)).date()
+
 
 @dataclass
 class StatsReport:
@@ -125,7 +131,7 @@ def grouped_counts(
     )
     quota_row = col(OccurrenceRow.quota) > 1
     inner = (
-        select(
+        sa.select(
             col(OccurrenceRow.enterprise_id).label("enterprise_id"),
             col(OccurrenceRow.obligation_id).label("obligation_id"),
             case((col(OccurrenceRow.status) == DONE, 1), else_=0).label("done"),
@@ -138,8 +144,8 @@ def grouped_counts(
     )
     c = inner.c
     capped = case((c.confirmed < c.quota, c.confirmed), else_=c.quota)
-    rows = session.exec(
-        select(
+    rows = session.execute(
+        sa.select(
             c.enterprise_id,
             c.obligation_id,
             func.sum(c.done),

@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from bot.catalog import Catalog
+from bot.catalog.models import Confirm as ConfirmMode
 from bot.errors import NothingToUndo, NotYetOpen, StaleButton, UndoTooLate
+from bot.services import roster
 from bot.store.models import Confirmation, Enterprise, OccurrenceRow, OccurrenceStatus, ReminderRow
 
 
@@ -54,8 +57,13 @@ def confirm(
     user_id: int,
     user_name: str,
     now: dt.datetime,
+    per_person: bool = False,
 ) -> ConfirmResult:
-    """Record that ``user_id`` did the occurrence now. A repeated press records nothing new."""
+    """Record that ``user_id`` did the occurrence now. A repeated press records nothing new.
+
+    ``per_person``: everyone on the roster confirms for themselves (the confirming person joins
+    it); the occurrence is done when all of them have. Otherwise the quota closes it.
+    """
     enterprise, occ = occurrence_for_chat(session, occurrence_id=occurrence_id, chat_id=chat_id)
     local_today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
     if local_today < occ.window_start:
@@ -63,6 +71,8 @@ def confirm(
     slot = local_today.toordinal() if occ.quota > 1 else 0
     assert occ.id is not None and enterprise.id is not None
     created = False
+    if per_person:
+        roster.join(session, enterprise_id=enterprise.id, user_id=user_id, name=user_name, username=None, now=now)
     if occ.status != OccurrenceStatus.DONE.value or occ.quota > 1:
         try:
             with session.begin_nested():
@@ -80,7 +90,8 @@ def confirm(
         except IntegrityError:
             created = False  # the same person pressed again (same slot): nothing new
     count = count_for(session, occ.id)
-    if count >= occ.quota and occ.status != OccurrenceStatus.DONE.value:
+    required = max(occ.quota, len(roster.members(session, enterprise.id))) if per_person else occ.quota
+    if count >= required and occ.status != OccurrenceStatus.DONE.value:
         occ.status = OccurrenceStatus.DONE.value
         occ.done_at = now
         session.add(occ)
@@ -139,3 +150,10 @@ def undo(
         session.add(occ)
     session.commit()
     return occ
+
+
+def is_per_person(session: Session, catalog: Catalog, occurrence_id: int) -> bool:
+    """Whether every rostered person confirms this occurrence for themselves."""
+    occ = session.get(OccurrenceRow, occurrence_id)
+    obligation = catalog.obligations.get(occ.obligation_id) if occ else None
+    return obligation is not None and obligation.confirm is ConfirmMode.EACH

@@ -50,8 +50,20 @@ class StepText(_Model):
     why: Annotated[LocalizedText, _limit(WHY_MAX)]
 
 
+class Words(_Model):
+    """What people type for a scenario or an area: the shown keyword and other accepted words."""
+
+    keyword: LocalizedText
+    aliases: tuple[str, ...] = ()
+
+    def matches(self, key: str) -> bool:
+        words = {self.keyword.zh_CN, self.keyword.en, *self.aliases}
+        return key in {w.lower() for w in words}
+
+
 class Scenario(_Model):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,30}$")]
+    keyword: LocalizedText
     aliases: tuple[str, ...] = ()
     title: LocalizedText
     sectors: Literal["all"] | tuple[Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,40}$")], ...]
@@ -72,7 +84,8 @@ class Scenario(_Model):
 
 class ScenarioBook(_Model):
     steps: tuple[StepInfo, ...]
-    areas: dict[Area, tuple[str, ...]]
+    commands: dict[Literal["end", "stats"], tuple[str, ...]]
+    areas: dict[Area, Words]
     scenarios: tuple[Scenario, ...]
 
     @field_validator("steps")
@@ -84,7 +97,7 @@ class ScenarioBook(_Model):
 
     @field_validator("areas")
     @classmethod
-    def _every_area(cls, value: dict[Area, tuple[str, ...]]) -> dict[Area, tuple[str, ...]]:
+    def _every_area(cls, value: dict[Area, Words]) -> dict[Area, Words]:
         missing = [a.value for a in Area if a not in value]
         if missing:
             raise ValueError(f"missing areas: {', '.join(missing)}")
@@ -106,19 +119,24 @@ class ScenarioBook(_Model):
         return next((s for s in self.scenarios if s.id == scenario_id), None)
 
     def find_scenario(self, text: str) -> Scenario | None:
-        """A scenario by id, Chinese or English title, or alias (case-insensitive)."""
+        """A scenario by id, keyword, title or alias (case-insensitive)."""
         key = text.strip().lower()
         for s in self.scenarios:
-            if key in {s.id, s.title.zh_CN, s.title.en.lower(), *(a.lower() for a in s.aliases)}:
+            words = {s.id, s.keyword.zh_CN, s.keyword.en, s.title.zh_CN, s.title.en, *s.aliases}
+            if key in {w.lower() for w in words}:
                 return s
         return None
 
+    def command_of(self, text: str) -> str | None:
+        """``end`` or ``stats`` when ``text`` is one of their words."""
+        key = text.strip().lower()
+        return next((c for c, words in self.commands.items() if key in words), None)
+
     def find_area(self, text: str) -> Area | None:
         key = text.strip().lower()
-        for area, words in self.areas.items():
-            if key == area.value or key in {w.lower() for w in words}:
-                return area
-        return None
+        return next(
+            (a for a, words in self.areas.items() if key == a.value or words.matches(key)), None
+        )
 
     def for_sector(self, sector: str) -> list[Scenario]:
         """The scenarios offered to an enterprise of ``sector`` (every scenario if none fits)."""

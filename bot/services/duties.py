@@ -48,7 +48,12 @@ def disabled_ids(session: Session, enterprise_id: int) -> set[str]:
 
 
 def open_items(
-    session: Session, enterprise: Enterprise, *, now: dt.datetime, limit: int = 25
+    session: Session,
+    enterprise: Enterprise,
+    *,
+    now: dt.datetime,
+    exclude: set[str] | frozenset[str] = frozenset(),
+    limit: int = 25,
 ) -> list[OpenItem]:
     """Open occurrences whose window has started, soonest due first."""
     today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
@@ -59,6 +64,7 @@ def open_items(
             OccurrenceRow.enterprise_id == enterprise.id,
             OccurrenceRow.status == "open",
             col(OccurrenceRow.window_start) <= today,
+            col(OccurrenceRow.obligation_id).not_in(exclude),
         )
         .group_by(col(OccurrenceRow.id))
         .order_by(col(OccurrenceRow.due_at))

@@ -64,7 +64,8 @@ def set_user_locale(session: Session, *, user_id: int, locale: str, now: dt.date
     if locale not in SUPPORTED_LOCALES:
         raise UnknownLanguage(given=locale)
     row = {"user_id": user_id, "locale": locale, "updated_at": now}
-    insert_ignore(session, UserPref.__table__, [row])  # type: ignore[arg-type]  # two presses at once
+    table = UserPref.__table__  # type: ignore[attr-defined]  # SQLModel declares it untyped
+    insert_ignore(session, table, [row])  # two presses at once must not raise
     pref = session.exec(select(UserPref).where(UserPref.user_id == user_id)).one()
     pref.locale, pref.updated_at = locale, now
     session.add(pref)

@@ -57,6 +57,7 @@ def enterprise_stats(
     now: dt.datetime,
     upcoming_days: int = 30,
     period_days: int = 31,
+    exclude: set[str] | frozenset[str] = frozenset(),
 ) -> EnterpriseStats:
     """Occurrences of the last ``period_days`` by state, plus those opening in the next ``upcoming_days``."""
     today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
@@ -72,6 +73,8 @@ def enterprise_stats(
         .order_by(col(OccurrenceRow.due_at))
     ).all()
     for occ in rows:
+        if occ.obligation_id in exclude:
+            continue
         if occ.status == OccurrenceStatus.DONE.value:
             stats.done.append(occ)
         elif occ.due_at < now:

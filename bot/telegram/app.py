@@ -21,12 +21,15 @@ from bot.scheduling import JobQueueScheduler
 from bot.services.context import AppContext
 from bot.services.dispatcher import Dispatcher
 from bot.telegram.handlers import (
+    drill,
     duties,
     errors,
     evidence,
     help,
     language,
     membership,
+    office,
+    quiz,
     reminders,
     roster,
     setup,
@@ -37,8 +40,11 @@ from bot.telegram.roles import AdminCache
 
 log = logging.getLogger(__name__)
 
-GROUP_COMMANDS = ("setup", "due", "stats", "join", "obligations", "officer", "lang", "help")
-PRIVATE_COMMANDS = ("start", "lang", "help")
+GROUP_COMMANDS = (
+    "setup", "due", "stats", "join", "obligations", "officer", "office", "report",
+    "quiz", "check", "retrain", "drill", "lang", "help",
+)  # fmt: skip
+PRIVATE_COMMANDS = ("start", "office", "stats", "report", "quiz", "practice", "me", "lang", "help")
 
 
 def worker_name() -> str:
@@ -97,9 +103,10 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
         runtime.scheduler = scheduler
         scheduler.start()
 
-    modules = (membership, setup, reminders, evidence, roster, duties, stats, language, help)
+    modules = (membership, setup, reminders, evidence, roster, duties, office, quiz, drill, stats, language, help)
     for module in modules:
         app.add_handlers(module.handlers())
+    office.bind(app, runtime)  # the office /stats filter looks chats up in this database
     app.add_handlers(help.fallback_handlers())  # last in group 0: only commands nobody took
     # Plain-message handlers (names typed during setup, evidence replies, …) each get a group
     # of their own, so one feature's message handler never hides another's.

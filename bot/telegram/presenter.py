@@ -90,8 +90,10 @@ def _buttons(
                 label("snooze", several=several), callback_data=encode(SnoozeMenu(occ_id))
             )
         )
-    elif not several:
-        row.append(InlineKeyboardButton(label("undo"), callback_data=encode(Undo(occ_id))))
+    else:
+        row.append(
+            InlineKeyboardButton(label("undo", several=several), callback_data=encode(Undo(occ_id)))
+        )
     row.append(
         InlineKeyboardButton(
             label("add_evidence", several=several), callback_data=encode(AddEvidence(occ_id))

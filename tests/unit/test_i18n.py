@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import io
 import re
 import tokenize
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ BOT = ROOT / "bot"
 MESSAGES = messages_dir()
 TEMPLATES = MESSAGES / "templates"
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", -1)  # Python 3.12+ splits f-strings
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
 # Renderer method -> (position of the template name, file suffix); reply() is handlers/common.py's.
 RENDER_CALLS = {
@@ -97,6 +97,38 @@ def expand(fstring: ast.JoinedStr) -> tuple[str, list[str]]:
     return prefix, [prefix + family for family in KNOWN_FAMILIES[prefix]]
 
 
+def wrappers(tree: ast.AST) -> dict[str, tuple[int, str, str, str]]:
+    """Local helpers like ``def label(name): return renderer.text(locale, f"buttons/{name}")``:
+    name -> (position of the parameter, its name, the literal prefix, the suffix)."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            name, params, body = node.name, node.args.args, node
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Lambda)
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            name, params, body = node.targets[0].id, node.value.args.args, node.value
+        else:
+            continue
+        names = [p.arg for p in params]
+        for call_name, call in calls(body):
+            arg = argument(call, RENDER_CALLS.get(call_name, (99, ""))[0], "name")
+            if isinstance(arg, ast.JoinedStr) and len(arg.values) == 2:
+                head, tail = arg.values
+                value = getattr(tail, "value", None)
+                if isinstance(head, ast.Constant) and getattr(value, "id", None) in names:
+                    param = getattr(value, "id", "")
+                    found[name] = (
+                        names.index(param),
+                        param,
+                        str(head.value),
+                        RENDER_CALLS[call_name][1],
+                    )
+    return found
+
+
 def referenced_templates() -> list[tuple[str, str, str]]:
     """(where, name, suffix) of every template name the code passes to the renderer."""
     found = []
@@ -114,6 +146,11 @@ def referenced_templates() -> list[tuple[str, str, str]]:
                 elif isinstance(option, ast.JoinedStr):
                     for expanded in expand(option)[1]:
                         found.append((where(path, call), expanded, suffix))
+        for helper, (position, param, prefix, suffix) in wrappers(tree).items():
+            for name, call in calls(tree):
+                arg = argument(call, position, param)
+                if name == helper and isinstance(arg, ast.Constant):
+                    found.append((where(path, call), f"{prefix}{arg.value}", suffix))
         for node in ast.walk(tree):  # class attributes: DomainError.template = "errors/..."
             if (
                 isinstance(node, ast.Assign)
@@ -134,15 +171,18 @@ def test_every_template_named_in_code_exists() -> None:
 
 
 def test_template_name_fstrings_are_all_resolved() -> None:
-    """An f-string name must be a known family (so the test above checked it) or an error's
-    ``_short`` variant (checked per service below)."""
+    """An f-string name must be a known family or a local helper's parameter (so the test above
+    checked it), or an error's ``_short`` alert."""
     unknown = []
     for path in modules():
-        for name, call in calls(parsed(path)):
-            arg = argument(call, RENDER_CALLS.get(name, (9, ""))[0], "name")
+        tree = parsed(path)
+        wrapped = {f"f'{prefix}{{{param}}}'" for _, param, prefix, _ in wrappers(tree).values()}
+        for name, call in calls(tree):
+            arg = argument(call, RENDER_CALLS.get(name, (99, ""))[0], "name")
             if name in RENDER_CALLS and isinstance(arg, ast.JoinedStr):
-                prefix, names = expand(arg)
-                if not names and ast.unparse(arg) != "f'{error.template}_short'":
+                names = expand(arg)[1]
+                allowed = wrapped | {"f'{error.template}_short'"}
+                if not names and ast.unparse(arg) not in allowed:
                     unknown.append(f"{where(path, call)}: {ast.unparse(arg)}")
     assert unknown == []
 
@@ -154,49 +194,14 @@ def test_every_string_literal_matching_a_template_path_exists() -> None:
     missing = []
     for path in modules():
         for node in ast.walk(parsed(path)):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if shape.fullmatch(node.value) and not (
-                    exists(node.value, ".html.j2") or exists(node.value, ".txt.j2")
-                ):
-                    missing.append(f"{where(path, node)}: {node.value}")
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and shape.fullmatch(node.value)
+                and not (exists(node.value, ".html.j2") or exists(node.value, ".txt.j2"))
+            ):
+                missing.append(f"{where(path, node)}: {node.value}")
     assert missing == []
-
-
-def test_callback_alerts_have_a_short_template_for_every_error_they_can_show() -> None:
-    """Handlers answering ``f"{error.template}_short"`` need that template for each error the
-    services they call can raise."""
-    error_classes = _error_templates()
-    missing = []
-    for path in sorted((BOT / "telegram" / "handlers").glob("*.py")):
-        source = path.read_text(encoding="utf-8")
-        if "{error.template}_short" not in source:
-            continue
-        for service in re.findall(r"from bot\.services import ([\w, ]+)", source):
-            for module in (m.strip() for m in service.split(",")):
-                service_path = BOT / "services" / f"{module}.py"
-                raised = re.findall(r"raise (\w+)\(", service_path.read_text(encoding="utf-8"))
-                for cls in raised:
-                    template = error_classes.get(cls)
-                    if template and not exists(f"{template}_short", ".txt.j2"):
-                        missing.append(f"{path.name} via {module}: {cls} -> {template}_short")
-    assert {"NotAdmin", "StaleButton", "UnknownLanguage"} <= set(error_classes)
-    assert sorted(set(missing)) == []
-
-
-def _error_templates() -> dict[str, str]:
-    """Exception class name -> its ``template``, for every class that sets one under bot/."""
-    found = {}
-    for path in modules():
-        for node in ast.walk(parsed(path)):
-            if isinstance(node, ast.ClassDef):
-                for stmt in node.body:
-                    if (
-                        isinstance(stmt, ast.Assign)
-                        and [getattr(t, "id", None) for t in stmt.targets] == ["template"]
-                        and isinstance(stmt.value, ast.Constant)
-                    ):
-                        found[node.name] = str(stmt.value.value)
-    return found
 
 
 def read_catalog(path: Path, locale: str | None = None) -> PoCatalog:
@@ -253,12 +258,18 @@ def test_pot_and_po_files_are_up_to_date_with_the_templates() -> None:
 
 def cjk_in_strings(path: Path, root: Path = ROOT) -> list[str]:
     """CJK inside string tokens; comments and statement-level strings (docstrings) are not text
-    any user sees, so they may name 三违 or 安委办."""
+    any user sees, so they may name 三违 or 安委办. A literal that parses what users type (a
+    regex accepting 至 or 天) is marked with an ``# i18n: input`` comment on its line."""
     hits = []
     with tokenize.open(path) as fh:
         tokens = list(tokenize.generate_tokens(fh.readline))
+    marked = {
+        t.start[0] for t in tokens if t.type == tokenize.COMMENT and "i18n: input" in t.string
+    }
     layout = {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}
     for i, tok in enumerate(tokens):
+        if tok.type == FSTRING_MIDDLE and CJK.search(tok.string) and tok.end[0] not in marked:
+            hits.append(f"{path.relative_to(root)}:{tok.start[0]}: {tok.string[:60]}")
         if tok.type != tokenize.STRING or not CJK.search(tok.string):
             continue
         before = next((t for t in reversed(tokens[:i]) if t.type not in layout), None)
@@ -266,7 +277,7 @@ def cjk_in_strings(path: Path, root: Path = ROOT) -> list[str]:
         statement = (
             before is None or before.string in {":", ";"} or before.start[0] < tok.start[0]
         ) and (after is None or after.type in {tokenize.NEWLINE, tokenize.ENDMARKER})
-        if not statement:
+        if not statement and tok.end[0] not in marked:
             hits.append(f"{path.relative_to(root)}:{tok.start[0]}: {tok.string[:60]}")
     return hits
 
@@ -278,7 +289,8 @@ def test_no_cjk_string_literals_in_bot_modules() -> None:
 def test_the_cjk_scan_sees_strings_but_not_comments_or_docstrings(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
-        '"""安全."""\n# 安全\nx = "安全"\ny = f"{x}安全"\ndef f():\n    """安全"""\n',
+        '"""安全."""\n# 安全\nx = "安全"\ny = f"{x}安全"\ndef f():\n    """安全"""\n'
+        'z = "至"  # i18n: input\n',
         encoding="utf-8",
     )
     assert [hit.split(":")[1] for hit in cjk_in_strings(sample, tmp_path)] == ["3", "4"]
@@ -348,6 +360,19 @@ def test_every_template_compiles_and_a_missing_variable_raises(
         renderer.render(locale, "help/unknown_command")
     html = renderer.render(locale, "help/unknown_command", command="<b>/x</b>")
     assert "&lt;b&gt;/x&lt;/b&gt;" in html, "HTML templates autoescape"
+
+
+def test_no_trans_block_swallows_the_line_break_after_it() -> None:
+    """``trim_blocks`` eats the newline after ``{% endtrans %}``, gluing the next line (or a
+    blank line) onto the sentence; ``{% endtrans +%}`` keeps it."""
+    glued = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in sorted(TEMPLATES.rglob("*.j2"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").rstrip().splitlines(), 1)
+        if re.search(r"\{%-?\s*endtrans\s*%\}\s*$", line)
+        and number < len(path.read_text(encoding="utf-8").rstrip().splitlines())
+    ]
+    assert glued == []
 
 
 def test_every_command_has_a_description_in_every_locale(renderer: Renderer) -> None:

@@ -22,7 +22,9 @@ async def due_command(update: Update, context: Context) -> None:
     try:
         with ctx.session() as session:
             enterprise = enterprises.require_active(session, chat.id)
-            items = duties.open_items(session, enterprise, now=ctx.clock.now())
+            items = duties.open_items(
+                session, enterprise, now=ctx.clock.now(), exclude=ctx.catalog.campaign_ids()
+            )
             views = [item_view(session, ctx.catalog, "due", it.occurrence) for it in items]
     except DomainError as error:
         await reply_error(update, context, error)

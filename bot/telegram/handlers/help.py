@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import Chat, Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.telegram.handlers.common import Context, reply
+from bot.telegram.handlers.common import Context, chat_locale, reply, rt
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -31,5 +31,15 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [CommandHandler(["start", "help"], help_command)]
 
 
+async def unknown_button(update: Update, context: Context) -> None:
+    """A button nobody handles (forged, or from an older version): say so, change nothing."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(
+            rt(context).renderer.text(chat_locale(context, update), "errors/stale_button_short"),
+            show_alert=True,
+        )
+
+
 def fallback_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [MessageHandler(filters.COMMAND, unknown_command)]
+    return [MessageHandler(filters.COMMAND, unknown_command), CallbackQueryHandler(unknown_button)]

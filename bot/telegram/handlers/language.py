@@ -48,21 +48,31 @@ async def lang_command(update: Update, context: Context) -> None:
             with rt(context).ctx.session() as session:
                 language.group_enterprise(session, chat.id)  # unregistered: /setup first
         current = chat_locale(context, update)
-        await reply(update, context, "language/choose", markup=_buttons(context, current),
-                    current=current, private=_private(update))
+        await reply(
+            update,
+            context,
+            "language/choose",
+            markup=_buttons(context, current),
+            current=current,
+            private=_private(update),
+        )
     except DomainError as error:
         await reply_error(update, context, error)
 
 
 def _buttons(context: Context, current: str) -> InlineKeyboardMarkup:
     renderer = rt(context).renderer
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(
-            renderer.text(current, "language/button", code=code, current=code == current),
-            callback_data=encode(code),
-        )
-        for code in renderer.locales
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    renderer.text(current, "language/button", code=code, current=code == current),
+                    callback_data=encode(code),
+                )
+                for code in renderer.locales
+            ]
+        ]
+    )
 
 
 async def choice_pressed(update: Update, context: Context) -> None:
@@ -74,7 +84,11 @@ async def choice_pressed(update: Update, context: Context) -> None:
             raise language.UnknownLanguage(given="")
         await _apply(update, context, locale)
     except DomainError as error:
-        name = "language/admins_only_short" if isinstance(error, NotAdmin) else "errors/stale_button_short"
+        name = (
+            "language/admins_only_short"
+            if isinstance(error, NotAdmin)
+            else "errors/stale_button_short"
+        )
         await query.answer(renderer.text(chat_locale(context, update), name), show_alert=True)
         return
     await query.answer(renderer.text(locale, "language/changed_short"))

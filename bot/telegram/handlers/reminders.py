@@ -64,6 +64,7 @@ async def confirm_pressed(update: Update, context: Context) -> None:
                 user_id=query.from_user.id,
                 user_name=display_name(update),
                 now=ctx.clock.now(),
+                per_person=confirmations.is_per_person(session, ctx.catalog, data.occurrence_id),
             )
             enterprise = session.get(Enterprise, result.occurrence.enterprise_id)
             has_evidence = bool(evidence.evidence_for(session, data.occurrence_id))

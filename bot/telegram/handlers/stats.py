@@ -17,7 +17,9 @@ async def stats_command(update: Update, context: Context) -> None:
     try:
         with ctx.session() as session:
             enterprise = enterprises.require_active(session, chat.id)
-            result = stats.enterprise_stats(session, enterprise, now=ctx.clock.now())
+            result = stats.enterprise_stats(
+                session, enterprise, now=ctx.clock.now(), exclude=ctx.catalog.campaign_ids()
+            )
     except DomainError as error:
         await reply_error(update, context, error)
         return

@@ -1,0 +1,65 @@
+"""Assemble a report: figures from the database, then the workbook and chart from the figures.
+
+``collect`` needs a session and runs on the event loop's thread; ``render_files`` is pure CPU
+(openpyxl, matplotlib) and is what callers push to a worker thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from bot.reports.chart import render_chart
+from bot.reports.details import detail_rows
+from bot.reports.excel import ReportData, build_workbook
+from bot.reports.labels import Labels
+from bot.reports.period import Period
+from bot.reports.queries import overdue_items, stats_report
+from bot.reports.sources import ReportSources
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    workbook: bytes
+    chart: bytes
+    workbook_name: str
+    chart_name: str
+
+
+def collect(
+    session: Session,
+    enterprise_ids: Sequence[int],
+    period: Period,
+    *,
+    tz: str,
+    now: dt.datetime,
+    sources: ReportSources,
+    evidence_link: Callable[[int], str] | None = None,
+) -> ReportData:
+    """Every figure the workbook shows, read in one session."""
+    stats = stats_report(session, enterprise_ids, period, tz=tz, now=now, sources=sources)
+    ids = [line.enterprise_id for line in stats.enterprises]
+    return ReportData(
+        stats=stats,
+        details=detail_rows(session, ids, period, tz=tz, now=now),
+        overdue=overdue_items(session, ids, period, tz=tz, now=now),
+        quiz=sources.quiz.worker_results(
+            session, ids, start=period.start_utc(tz), end=period.end_utc(tz)
+        ),
+        evidence_link=evidence_link,
+        names={line.enterprise_id: line.name for line in stats.enterprises},
+    )
+
+
+def render_files(data: ReportData, labels: Labels, *, tz: str) -> ReportFiles:
+    period = data.stats.period
+    stem = f"safety-report-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    return ReportFiles(
+        workbook=build_workbook(data, labels, tz=tz),
+        chart=render_chart(data.stats, labels),
+        workbook_name=f"{stem}.xlsx",
+        chart_name=f"{stem}.png",
+    )

@@ -1,0 +1,64 @@
+"""The words of the workbook and chart, looked up by key from one translated template.
+
+Sheet names, column headers, states and roles are many short strings; keeping them in one
+``reports/labels.txt.j2`` (``key = text`` lines) keeps them translatable without a template
+per word, and out of the Python code. Obligation titles, sector and area names come from
+the catalog in the same language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.catalog import Catalog
+from bot.render import Renderer
+from bot.reports.period import Period
+
+
+@dataclass(frozen=True)
+class Labels:
+    words: Mapping[str, str]
+    titles: Mapping[str, str] = field(default_factory=dict)
+    sectors: Mapping[str, str] = field(default_factory=dict)
+    areas: Mapping[str, str] = field(default_factory=dict)
+    concerns: Mapping[str, str] = field(default_factory=dict)  # obligation id → role key
+
+    def __getitem__(self, key: str) -> str:
+        return self.words[key]
+
+    def title(self, obligation_id: str) -> str:
+        return self.titles.get(obligation_id, obligation_id)
+
+    def sector(self, sector_id: str) -> str:
+        return self.sectors.get(sector_id, sector_id)
+
+    def area(self, area: str | None) -> str:
+        return self.areas.get(area, area) if area else ""
+
+    def responsible(self, obligation_id: str) -> str:
+        role = self.concerns.get(obligation_id)
+        return self.words.get(f"role_{role}", "") if role else ""
+
+
+def parse_labels(text: str) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(" = ")
+        if sep:
+            words[key.strip()] = value.strip()
+    return words
+
+
+def load_labels(renderer: Renderer, catalog: Catalog, locale: str, period: Period) -> Labels:
+    """Render ``reports/labels`` in ``locale`` and add the catalog's names in that language."""
+    text = renderer.plain(
+        locale, "reports/labels", start=period.start.isoformat(), end=period.end.isoformat()
+    )
+    return Labels(
+        words=parse_labels(text),
+        titles={o.id: o.title.get(locale) for o in catalog.obligations.values()},
+        sectors={s.id: s.name.get(locale) for s in catalog.sectors.values()},
+        areas={str(a): name.get(locale) for a, name in catalog.area_names.items()},
+        concerns={o.id: o.concerns.value for o in catalog.obligations.values()},
+    )

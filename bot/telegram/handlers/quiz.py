@@ -1,0 +1,190 @@
+"""逢查必考 in chat: ``/quiz``, ``/check``, ``/retrain``, ``/me`` and quiz-poll answers.
+
+The ``qz:`` buttons are in ``quiz_buttons``; both are registered through ``handlers()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import Chat, MessageEntity, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, PollAnswerHandler
+
+from bot.domain import quiz as rules
+from bot.errors import DomainError, GroupOnly, NotManager
+from bot.services import quiz as quizzes
+from bot.services import quiz_answers, quiz_checks, quiz_stats
+from bot.services.enterprises import require_active
+from bot.store.models import Enterprise
+from bot.store.quiz_models import Quiz
+from bot.telegram import quiz_callbacks as cb
+from bot.telegram.handlers import quiz_buttons
+from bot.telegram.handlers.common import (
+    Context,
+    chat_locale,
+    display_name,
+    is_manager,
+    reply,
+    reply_error,
+    rt,
+)
+from bot.telegram.quiz_flow import open_spot_check, post_group_quiz, send_question
+
+Person = tuple[int, str, str | None]  # user id, display name, username
+
+
+async def quiz_command(update: Update, context: Context) -> None:
+    chat, user, runtime = update.effective_chat, update.effective_user, rt(context)
+    assert chat is not None and user is not None
+    ctx, bank = runtime.ctx, quizzes.question_bank(runtime.ctx.settings)
+    try:
+        with ctx.session() as session:
+            if chat.type != Chat.PRIVATE:
+                n = rules.question_count(next(iter(context.args or []), None))
+                enterprise, asked = quizzes.start_group_quiz(
+                    session, chat_id=chat.id, n=n, bank=bank, now=ctx.clock.now()
+                )
+            else:
+                first = quiz_answers.start_private_quiz(
+                    session,
+                    user_id=user.id,
+                    user_name=display_name(update),
+                    locale=chat_locale(context, update),
+                    bank=bank,
+                    now=ctx.clock.now(),
+                )
+                quiz = session.get_one(Quiz, first.row.quiz_id)
+                mine = session.get(Enterprise, quiz.enterprise_id) if quiz.enterprise_id else None
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    if chat.type != Chat.PRIVATE:
+        await post_group_quiz(context.bot, ctx, runtime.renderer, enterprise, asked)
+        return
+    await reply(update, context, "quiz/private_intro", count=first.total, enterprise=mine)
+    await send_question(context.bot, ctx, runtime.renderer, quiz, first, mine)
+
+
+def _named(
+    update: Update, context: Context, enterprise: Enterprise
+) -> tuple[list[Person], list[str]]:
+    """Who ``/check`` names: the replied-to person, text mentions, and roster @usernames."""
+    message = update.effective_message
+    assert message is not None
+    people: dict[int, Person] = {}
+    replied = message.reply_to_message.from_user if message.reply_to_message else None
+    if replied is not None and not replied.is_bot:
+        people[replied.id] = (replied.id, replied.full_name, replied.username)
+    for entity in message.parse_entities([MessageEntity.TEXT_MENTION]):
+        if entity.user is not None and not entity.user.is_bot:
+            people[entity.user.id] = (entity.user.id, entity.user.full_name, entity.user.username)
+    names = [a for a in context.args or [] if a.startswith("@")]
+    with rt(context).ctx.session() as session:
+        members, unknown = quiz_checks.find_examinees(session, enterprise.id or 0, names)
+    for m in members:
+        people.setdefault(m.user_id, (m.user_id, m.name, m.username))
+    return list(people.values()), unknown
+
+
+async def check_command(update: Update, context: Context) -> None:
+    chat, user, ctx = update.effective_chat, update.effective_user, rt(context).ctx
+    assert chat is not None and user is not None
+    try:
+        if chat.type == Chat.PRIVATE:
+            raise GroupOnly()
+        with ctx.session() as session:
+            enterprise = require_active(session, chat.id)
+        if not await is_manager(context, chat.id, user.id, enterprise):
+            raise NotManager()
+        people, unknown = _named(update, context, enterprise)
+        with ctx.session() as session:
+            spot, enterprise = quiz_checks.start_spot_check(
+                session, chat_id=chat.id, started_by=user.id, now=ctx.clock.now()
+            )
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    runtime = rt(context)
+    await open_spot_check(
+        context.bot,
+        ctx,
+        runtime.renderer,
+        spot,
+        enterprise,
+        starter=display_name(update),
+        people=people,
+        unknown=unknown,
+    )
+
+
+async def retrain_command(update: Update, context: Context) -> None:
+    """The officer's list: who is to retrain and when their retest is, with the 知晓率."""
+    chat, user, ctx = update.effective_chat, update.effective_user, rt(context).ctx
+    assert chat is not None and user is not None
+    try:
+        if chat.type == Chat.PRIVATE:
+            raise GroupOnly()
+        with ctx.session() as session:
+            enterprise = require_active(session, chat.id)
+        if not await is_manager(context, chat.id, user.id, enterprise):
+            raise NotManager()
+        now = ctx.clock.now()
+        with ctx.session() as session:
+            items = quiz_checks.open_retrainings(session, enterprise.id or 0)
+            stats = quiz_stats.quiz_stats(
+                session,
+                enterprise.id or 0,
+                enterprise.created_at,
+                now + dt.timedelta(microseconds=1),
+            )
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    await reply(
+        update,
+        context,
+        "quiz/retrain_list",
+        items=items,
+        stats=stats,
+        now=now,
+        tz=enterprise.timezone,
+    )
+
+
+async def me_command(update: Update, context: Context) -> None:
+    chat, user, ctx = update.effective_chat, update.effective_user, rt(context).ctx
+    assert chat is not None and user is not None
+    if chat.type != Chat.PRIVATE:
+        await reply(update, context, "quiz/me_in_private", bot=context.bot.username)
+        return
+    with ctx.session() as session:
+        history = quiz_stats.my_history(session, user.id)
+    await reply(update, context, "quiz/me", history=history, tz=ctx.settings.bot_timezone)
+
+
+async def poll_answer(update: Update, context: Context) -> None:
+    """A vote on a quiz poll: no chat in the update, so the poll id says which quiz it was."""
+    vote, ctx = update.poll_answer, rt(context).ctx
+    if vote is None or vote.user is None:  # anonymous admins vote as the chat: not a person
+        return
+    with ctx.session() as session:
+        quizzes.record_poll_answer(
+            session,
+            poll_id=vote.poll_id,
+            user_id=vote.user.id,
+            user_name=vote.user.full_name,
+            option_ids=list(vote.option_ids),
+            now=ctx.clock.now(),
+            bank=quizzes.question_bank(ctx.settings),
+        )
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler("quiz", quiz_command),
+        CommandHandler("check", check_command),
+        CommandHandler("retrain", retrain_command),
+        CommandHandler("me", me_command),
+        PollAnswerHandler(poll_answer),
+        CallbackQueryHandler(quiz_buttons.quiz_button, pattern=cb.PATTERN),
+    ]
