@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot
-from telegram.error import TelegramError
 
 from bot.render import Renderer
 from bot.services.context import AppContext
@@ -50,7 +49,7 @@ class TelegramNotifier:
             )
             try:
                 await send_html(self.bot, enterprise.safety_officer_id, note)
-            except (TelegramError, Exception) as exc:  # noqa: BLE001 - best effort; the group got it
+            except Exception as exc:  # best effort: the group got the reminder anyway
                 log.info(
                     "escalation to the safety officer of enterprise %s not delivered: %s",
                     enterprise.id,

@@ -218,7 +218,7 @@ async def test_officer_designation_and_escalation_reaches_them_privately(bot: Lo
 
 
 async def test_forged_and_stale_buttons_change_nothing(bot: LocalBot) -> None:
-    group, december, reminder = await leader_reminder(bot)
+    _, december, _ = await leader_reminder(bot)
     other = await group_with_bot(bot)
     await other.setup("建筑施工", "另一家建设公司")
     emu = bot.emulator

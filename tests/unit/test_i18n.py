@@ -258,14 +258,13 @@ def test_pot_and_po_files_are_up_to_date_with_the_templates() -> None:
 
 def cjk_in_strings(path: Path, root: Path = ROOT) -> list[str]:
     """CJK inside string tokens; comments and statement-level strings (docstrings) are not text
-    any user sees, so they may name 三违 or 安委办. A literal that parses what users type (a
-    regex accepting 至 or 天) is marked with an ``# i18n: input`` comment on its line."""
+    any user sees, so they may name 三违 or 安委办. A literal that is not text for users (a
+    regex accepting what they type, 至 or 天; a font's glyph probe) carries a comment
+    ``# i18n: <why>`` on its line."""
     hits = []
     with tokenize.open(path) as fh:
         tokens = list(tokenize.generate_tokens(fh.readline))
-    marked = {
-        t.start[0] for t in tokens if t.type == tokenize.COMMENT and "i18n: input" in t.string
-    }
+    marked = {t.start[0] for t in tokens if t.type == tokenize.COMMENT and "# i18n:" in t.string}
     layout = {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}
     for i, tok in enumerate(tokens):
         if tok.type == FSTRING_MIDDLE and CJK.search(tok.string) and tok.end[0] not in marked:
