@@ -23,6 +23,10 @@ class UnknownSector(DomainError):
     template = "errors/unknown_sector"
 
 
+class UnknownRegion(DomainError):
+    template = "errors/unknown_region"
+
+
 class InvalidName(DomainError):
     template = "errors/invalid_name"
 

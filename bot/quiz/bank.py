@@ -180,6 +180,10 @@ class QuestionBank(BaseModel):
         """The question with id ``qid``; KeyError if the bank has none (e.g. it was removed)."""
         return self._index[qid]
 
+    def find(self, qid: str) -> Question | None:
+        """The question with id ``qid``, or None: a stored quiz may outlive a removed question."""
+        return self._index.get(qid)
+
     def for_sector(self, sector_id: str, audience: str = "worker") -> list[Question]:
         """General and fire questions plus the sector's own, for one audience, in bank order.
 

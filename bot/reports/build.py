@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.reports.chart import render_chart
-from bot.reports.details import detail_rows
+from bot.reports.details import detail_rows, overdue_rows
 from bot.reports.excel import ReportData, build_workbook
 from bot.reports.labels import Labels
 from bot.reports.period import Period
-from bot.reports.queries import overdue_items, stats_report
+from bot.reports.queries import stats_report
 from bot.reports.sources import ReportSources
 
 
@@ -45,7 +45,7 @@ def collect(
     return ReportData(
         stats=stats,
         details=detail_rows(session, ids, period, tz=tz, now=now),
-        overdue=overdue_items(session, ids, period, tz=tz, now=now),
+        overdue=overdue_rows(session, ids, period, tz=tz, now=now),
         quiz=sources.quiz.worker_results(
             session, ids, start=period.start_utc(tz), end=period.end_utc(tz)
         ),

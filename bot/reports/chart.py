@@ -91,29 +91,29 @@ def render_chart(report: StatsReport, labels: Labels) -> bytes:
     title, bars = _bars(report, labels)
     font_path = cjk_font_path()
     font = font_manager.FontProperties(fname=font_path) if font_path else None
-    fig = Figure(figsize=(9, max(2.5, 0.42 * len(bars) + 1.6)), dpi=110)
+    fig = Figure(figsize=(9, max(2.5, 0.42 * len(bars) + 1.4)), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    names = [name for name, _ in bars]
+    rows = list(range(len(bars)))  # positions, not names: two enterprises may share a name
     left = [0] * len(bars)
     for key in ("done", "due", "overdue"):
         values = [getattr(counts, key) for _, counts in bars]
-        ax.barh(names, values, left=left, color=COLORS[key], label=labels[key])
+        ax.barh(rows, values, left=left, color=COLORS[key], label=labels[key])
         left = [a + b for a, b in zip(left, values, strict=True)]
     for y, (_, counts) in enumerate(bars):
         if counts.completion is not None:
             ax.text(left[y], y, f" {counts.completion:.0%}", va="center", fontsize=8)
-    if not bars:
-        ax.text(0.5, 0.5, labels["chart_empty"], ha="center", va="center", fontproperties=font)
+    ax.set_yticks(rows, [name for name, _ in bars], fontproperties=font)
+    ax.set_xlim(0, max(max(left, default=0) * 1.12, 1))  # room for the percentages
     ax.invert_yaxis()
     ax.set_title(title, fontproperties=font)
     ax.set_xlabel(labels["chart_axis"], fontproperties=font)
-    for tick in ax.get_yticklabels():
-        tick.set_fontproperties(font)
-    if bars:
-        ax.legend(prop=font, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    if bars:
+        ax.legend(prop=font, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    else:
+        ax.text(0.5, 0.5, labels["chart_empty"], ha="center", va="center",
+                transform=ax.transAxes, fontproperties=font)  # fmt: skip
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()

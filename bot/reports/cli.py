@@ -66,17 +66,14 @@ def _stats(
                 if office is not None:
                     locale, tz = office.locale, office.timezone
             period = _period(start, end, local_today(now, tz))
-            data = build.collect(
-                session, ids, period, tz=tz, now=now, sources=sources
-            )
+            data = build.collect(session, ids, period, tz=tz, now=now, sources=sources)
     except DomainError as error:
         out.write(renderer.plain(locale, "reports/cli_error", error=type(error).__name__,
                                  chat_id=chat_id, **error.context) + "\n")  # fmt: skip
         return 1
-    titles = {o.id: o.title.get(locale) for o in ctx.catalog.obligations.values()}
-    out.write(renderer.plain(locale, "reports/cli_stats", report=data.stats, titles=titles) + "\n")
+    labels = load_labels(renderer, ctx.catalog, locale, period)
+    out.write(renderer.plain(locale, "reports/cli_stats", report=data.stats, labels=labels) + "\n")
     if xlsx_path is not None:
-        labels = load_labels(renderer, ctx.catalog, locale, period)
         files = build.render_files(data, labels, tz=tz)
         xlsx_path.write_bytes(files.workbook)
         xlsx_path.with_suffix(".png").write_bytes(files.chart)
@@ -89,4 +86,3 @@ def _period(start: dt.date | None, end: dt.date | None, today: dt.date) -> Perio
         return last_days(today)
     end = end or today
     return Period(start or end - dt.timedelta(days=29), end)  # BadPeriod if end < start
-

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from bot.reports.period import Period
-from bot.reports.queries import DONE, in_period
+from bot.reports.queries import DONE, aware, days_overdue, in_period, is_overdue, officer_name
 from bot.store.models import Confirmation, Enterprise, Evidence, OccurrenceRow
 
 NAME_SEPARATOR = ", "
@@ -122,17 +122,50 @@ def detail_rows(
                 done_at=occ.done_at,
                 confirmers=who or "",
                 confirmations=int(n or 0),
-                first_confirmed_at=_aware(first_at),
+                first_confirmed_at=aware(first_at),
                 evidence=int(n_evidence or 0),
             )
         )
     return rows
 
 
-def _aware(value: dt.datetime | str | None) -> dt.datetime | None:
-    """An aggregate over a UTC column comes back naive on SQLite (and as text from min())."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+@dataclass(frozen=True)
+class OverdueRow:
+    """One overdue occurrence (a row of the 逾期 sheet)."""
+
+    occurrence_id: int
+    enterprise: str
+    timezone: str
+    obligation_id: str
+    area: str | None
+    label: str
+    due_at: dt.datetime
+    days_overdue: int
+    officer: str | None
+
+
+def overdue_rows(
+    session: Session, ids: Sequence[int], period: Period, *, tz: str, now: dt.datetime
+) -> list[OverdueRow]:
+    """Every overdue occurrence of the period, oldest first."""
+    if not ids:
+        return []
+    today = now.astimezone(ZoneInfo(tz)).date()
+    query = (
+        sa.select(OccurrenceRow, col(Enterprise.name), col(Enterprise.timezone), officer_name())
+        .join(Enterprise, col(Enterprise.id) == col(OccurrenceRow.enterprise_id))
+        .where(in_period(ids, period, tz, today), is_overdue(now))
+        .order_by(col(OccurrenceRow.due_at), col(Enterprise.name), col(OccurrenceRow.id))
+    )
+    rows = []
+    for occ, name, zone, officer in session.execute(query).all():
+        assert occ.id is not None
+        rows.append(
+            OverdueRow(
+                occurrence_id=occ.id, enterprise=name, timezone=zone,
+                obligation_id=occ.obligation_id, area=occ.area, label=occ.label,
+                due_at=occ.due_at, days_overdue=days_overdue(occ.due_at, now, zone),
+                officer=officer,
+            )
+        )  # fmt: skip
+    return rows

@@ -20,6 +20,7 @@ from telegram import Bot
 from telegram.ext import ContextTypes, Job, JobQueue
 
 from bot.errors import ChatGone, ChatMoved
+from bot.reports.labels import load_labels
 from bot.reports.period import Period
 from bot.reports.queries import StatsReport, stats_report
 from bot.reports.sources import Awareness, ReportSources, sources_from
@@ -141,10 +142,10 @@ async def send_due_digests(bot: Bot, runtime: Runtime, sources: ReportSources) -
             digest = build_digest(
                 session, ids, week=week, tz=office.timezone, now=now, sources=sources
             )
+        labels = load_labels(runtime.renderer, ctx.catalog, office.locale, digest.week)
         text = runtime.renderer.render(
-            office.locale, "reports/digest", digest=digest, office=office, tz=office.timezone,
-            titles={o.id: o.title.get(office.locale) for o in ctx.catalog.obligations.values()},
-        )  # fmt: skip
+            office.locale, "reports/digest", digest=digest, office=office, labels=labels
+        )
         try:
             await send_html(bot, office.chat_id, text)
             sent += 1
@@ -165,6 +166,4 @@ def schedule_weekly_digest(job_queue: JobQueue[Any], runtime: Runtime) -> Job[An
 
     for job in job_queue.get_jobs_by_name(DIGEST_JOB):
         job.schedule_removal()
-    return job_queue.run_custom(
-        run, job_kwargs={"trigger": "cron", "minute": 0}, name=DIGEST_JOB
-    )
+    return job_queue.run_custom(run, job_kwargs={"trigger": "cron", "minute": 0}, name=DIGEST_JOB)

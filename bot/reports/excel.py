@@ -20,9 +20,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.reports.details import DetailRow
+from bot.reports.details import DetailRow, OverdueRow
 from bot.reports.labels import Labels
-from bot.reports.queries import OverdueItem, StatsReport
+from bot.reports.queries import StatsReport
 from bot.reports.sources import WorkerResult
 
 DATE = "yyyy-mm-dd"
@@ -36,7 +36,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 class ReportData:
     stats: StatsReport
     details: Sequence[DetailRow]
-    overdue: Sequence[OverdueItem]
+    overdue: Sequence[OverdueRow]
     quiz: Sequence[WorkerResult] = ()
     evidence_link: Callable[[int], str] | None = None  # occurrence id → URL showing its evidence
     names: dict[int, str] = field(default_factory=dict)  # enterprise id → name, for quiz rows
@@ -101,7 +101,9 @@ def _summary(wb: Workbook, data: ReportData, lb: Labels) -> None:
                 lb["no_data"] if line.drills is None else line.drills,
             ]
         )
-    _sheet(wb, lb["sheet_summary"], [lb[k] for k in keys], rows, {6: PERCENT, 7: PERCENT, 8: PERCENT})
+    _sheet(
+        wb, lb["sheet_summary"], [lb[k] for k in keys], rows, {6: PERCENT, 7: PERCENT, 8: PERCENT}
+    )
 
 
 def _details(wb: Workbook, data: ReportData, lb: Labels) -> None:
@@ -166,7 +168,9 @@ def _quiz(wb: Workbook, data: ReportData, lb: Labels, tz: str) -> None:
             w.checks,
             w.checks_passed,
             local(w.last_check_at, tz),
-            "" if w.last_check_passed is None else lb["passed" if w.last_check_passed else "failed"],
+            ""
+            if w.last_check_passed is None
+            else lb["passed" if w.last_check_passed else "failed"],
         ]
         for w in data.quiz
     ]

@@ -67,23 +67,24 @@ class EnterpriseLine:
     drills: int | None = None
 
 
-@dataclass
-class OverdueItem:
-    occurrence_id: int
+@dataclass(frozen=True)
+class OverdueGroup:
+    """Overdue occurrences of one obligation (and area) at one enterprise."""
+
     enterprise_id: int
     enterprise: str
     obligation_id: str
     area: str | None
-    label: str
-    due_at: dt.datetime
-    days_overdue: int
+    count: int
+    first_due: dt.datetime
+    days_overdue: int  # of the oldest
     officer: str | None  # the enterprise's designated safety officer, when known
     timezone: str
 
     @property
-    def due_date(self) -> dt.date:
-        """The due day in the enterprise's own timezone."""
-        return self.due_at.astimezone(ZoneInfo(self.timezone)).date()
+    def first_due_date(self) -> dt.date:
+        """The oldest due day in the enterprise's own timezone."""
+        return self.first_due.astimezone(ZoneInfo(self.timezone)).date()
 
 
 @dataclass
@@ -92,7 +93,8 @@ class StatsReport:
     now: dt.datetime
     enterprises: list[EnterpriseLine]  # ranked: best completion first
     obligations: dict[str, Counts]
-    overdue: list[OverdueItem]
+    overdue: list[OverdueGroup]  # the first ``overdue_limit`` groups
+    overdue_groups: int  # all groups
     totals: Counts
     awareness: Awareness | None
     drills: int | None
@@ -112,7 +114,7 @@ def in_period(ids: Sequence[int], period: Period, tz: str, today: dt.date) -> Co
     )
 
 
-def _overdue(now: dt.datetime) -> ColumnElement[bool]:
+def is_overdue(now: dt.datetime) -> ColumnElement[bool]:
     return and_(col(OccurrenceRow.status) != DONE, col(OccurrenceRow.due_at) < now)
 
 
@@ -135,7 +137,7 @@ def grouped_counts(
             col(OccurrenceRow.enterprise_id).label("enterprise_id"),
             col(OccurrenceRow.obligation_id).label("obligation_id"),
             case((col(OccurrenceRow.status) == DONE, 1), else_=0).label("done"),
-            case((_overdue(now), 1), else_=0).label("overdue"),
+            case((is_overdue(now), 1), else_=0).label("overdue"),
             case((quota_row, col(OccurrenceRow.quota)), else_=0).label("quota"),
             case((quota_row, confirmed), else_=literal(0)).label("confirmed"),
         )
@@ -167,20 +169,9 @@ def grouped_counts(
     }
 
 
-def overdue_items(
-    session: Session,
-    ids: Sequence[int],
-    period: Period,
-    *,
-    tz: str,
-    now: dt.datetime,
-    limit: int | None = None,
-) -> list[OverdueItem]:
-    """The 督办清单: open items past their deadline, oldest first, with who answers for them."""
-    if not ids:
-        return []
-    today = now.astimezone(ZoneInfo(tz)).date()
-    officer = (
+def officer_name() -> Any:
+    """The enterprise's designated safety officer's roster name (correlated to Enterprise)."""
+    return (
         select(Member.name)
         .where(
             col(Member.enterprise_id) == col(Enterprise.id),
@@ -190,34 +181,78 @@ def overdue_items(
         .limit(1)
         .scalar_subquery()
     )
-    query = (
-        select(OccurrenceRow, Enterprise.name, Enterprise.timezone, officer)
-        .join(Enterprise, col(Enterprise.id) == col(OccurrenceRow.enterprise_id))
-        .where(in_period(ids, period, tz, today), _overdue(now))
-        .order_by(col(OccurrenceRow.due_at), col(OccurrenceRow.enterprise_id))
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    items = []
-    for occ, name, enterprise_tz, officer_name in session.exec(query).all():
-        local_today = now.astimezone(ZoneInfo(enterprise_tz)).date()
-        due_day = occ.due_at.astimezone(ZoneInfo(enterprise_tz)).date()
-        assert occ.id is not None
-        items.append(
-            OverdueItem(
-                occurrence_id=occ.id,
-                enterprise_id=occ.enterprise_id,
-                enterprise=name,
-                obligation_id=occ.obligation_id,
-                area=occ.area,
-                label=occ.label,
-                due_at=occ.due_at,
-                days_overdue=max((local_today - due_day).days, 1),
-                officer=officer_name,
-                timezone=enterprise_tz,
-            )
+
+
+def overdue_groups(
+    session: Session,
+    ids: Sequence[int],
+    period: Period,
+    *,
+    tz: str,
+    now: dt.datetime,
+    limit: int | None = None,
+) -> tuple[list[OverdueGroup], int]:
+    """The chat's 督办清单: overdue items folded per enterprise, obligation and area, oldest
+    first (17 missed daily checks are one line); returns (groups, how many groups in all)."""
+    if not ids:
+        return [], 0
+    today = now.astimezone(ZoneInfo(tz)).date()
+    first_due = func.min(OccurrenceRow.due_at)
+    grouped = (
+        sa.select(
+            col(OccurrenceRow.enterprise_id),
+            col(OccurrenceRow.obligation_id),
+            col(OccurrenceRow.area),
+            func.count().label("n"),
+            first_due.label("first_due"),
         )
-    return items
+        .where(in_period(ids, period, tz, today), is_overdue(now))
+        .group_by(
+            col(OccurrenceRow.enterprise_id),
+            col(OccurrenceRow.obligation_id),
+            col(OccurrenceRow.area),
+        )
+    )
+    total = session.execute(sa.select(func.count()).select_from(grouped.subquery())).scalar_one()
+    rows = session.execute(
+        grouped.order_by(first_due, col(OccurrenceRow.enterprise_id)).limit(limit)
+    ).all()
+    wanted = {row[0] for row in rows}
+    people = {
+        e_id: (name, zone, officer)
+        for e_id, name, zone, officer in session.execute(
+            sa.select(col(Enterprise.id), col(Enterprise.name), col(Enterprise.timezone), officer_name())
+            .where(col(Enterprise.id).in_(wanted))
+        ).all()
+    }  # fmt: skip
+    groups = []
+    for enterprise_id, obligation_id, area, n, first in rows:
+        name, zone, officer = people[enterprise_id]
+        oldest = aware(first)
+        assert oldest is not None
+        groups.append(
+            OverdueGroup(
+                enterprise_id=enterprise_id, enterprise=name, obligation_id=obligation_id,
+                area=area, count=int(n), first_due=oldest, timezone=zone, officer=officer,
+                days_overdue=days_overdue(oldest, now, zone),
+            )
+        )  # fmt: skip
+    return groups, int(total)
+
+
+def days_overdue(due_at: dt.datetime, now: dt.datetime, tz: str) -> int:
+    """Whole local days since the due day; at least 1 for anything past its deadline."""
+    zone = ZoneInfo(tz)
+    return max((now.astimezone(zone).date() - due_at.astimezone(zone).date()).days, 1)
+
+
+def aware(value: dt.datetime | str | None) -> dt.datetime | None:
+    """An aggregate over a UTC column may come back naive (SQLite), even as text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def stats_report(
@@ -251,12 +286,14 @@ def stats_report(
     for line in enterprises.values():
         line.awareness = awareness.get(line.enterprise_id)
         line.drills = drills.get(line.enterprise_id)
+    groups, group_count = overdue_groups(session, ids, period, tz=tz, now=now, limit=overdue_limit)
     return StatsReport(
         period=period,
         now=now,
         enterprises=sorted(enterprises.values(), key=_rank_key),
         obligations=dict(sorted(obligations.items(), key=lambda kv: -kv[1].overdue)),
-        overdue=overdue_items(session, ids, period, tz=tz, now=now, limit=overdue_limit),
+        overdue=groups,
+        overdue_groups=group_count,
         totals=totals,
         awareness=sum(awareness.values(), Awareness(0, 0)) if awareness else None,
         drills=sum(drills.values()) if drills else None,

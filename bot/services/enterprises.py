@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from bot.catalog import Catalog
 from bot.catalog.models import Sector
-from bot.errors import InvalidName, NotRegistered, UnknownSector
-from bot.store.models import Enterprise
+from bot.errors import InvalidName, NotRegistered, UnknownRegion, UnknownSector
+from bot.store.models import Enterprise, OccurrenceRow, ReminderRow
 
 NAME_MAX = 60
 
@@ -104,5 +105,36 @@ def deactivate(session: Session, chat_id: int) -> Enterprise | None:
 def set_officer(session: Session, enterprise: Enterprise, user_id: int) -> None:
     """Designate the safety officer, who receives escalations and may run drills and checks."""
     enterprise.safety_officer_id = user_id
+    session.add(enterprise)
+    session.commit()
+
+
+def set_region(
+    session: Session, catalog: Catalog, enterprise: Enterprise, region: str, *, now: dt.datetime
+) -> None:
+    """Pick the regional profile (``all``, ``hubei``, ``hunan``, ``shanxi``, ``national``).
+
+    Occurrences that have not started and no longer apply are dropped with their reminders;
+    the next tick writes those of the new profile.
+    """
+    if region != "all" and region not in catalog.regions:
+        raise UnknownRegion(given=region, regions=["all", *catalog.regions])
+    enterprise.region = region
+    enterprise.materialized_until = None
+    keep = {o.id for o in catalog.for_enterprise(enterprise.sector, enterprise.high_risk, region)}
+    dropped = [
+        occ.id
+        for occ in session.exec(
+            select(OccurrenceRow).where(
+                OccurrenceRow.enterprise_id == enterprise.id,
+                col(OccurrenceRow.window_start) > now.date(),
+                OccurrenceRow.status == "open",
+                col(OccurrenceRow.obligation_id).not_in(keep),
+            )
+        ).all()
+    ]
+    if dropped:  # not started, never confirmed: nothing else refers to them but their reminders
+        session.execute(delete(ReminderRow).where(col(ReminderRow.occurrence_id).in_(dropped)))
+        session.execute(delete(OccurrenceRow).where(col(OccurrenceRow.id).in_(dropped)))
     session.add(enterprise)
     session.commit()

@@ -35,6 +35,10 @@ class EnterpriseChatCannotLink(DomainError):
     template = "office/enterprise_chat"
 
 
+class OfficeAdminOnly(DomainError):
+    template = "office/admin_only"
+
+
 class NotAnOffice(DomainError):
     template = "office/not_office"
 

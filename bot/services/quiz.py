@@ -235,11 +235,10 @@ def record_poll_answer(
     """
     row = session.exec(select(QuizQuestion).where(QuizQuestion.poll_id == poll_id)).first()
     quiz = session.get(Quiz, row.quiz_id) if row else None
-    if row is None or quiz is None or quiz.kind != QuizKind.GROUP or not option_ids:
+    question = bank.find(row.question_id) if row else None
+    if row is None or quiz is None or question is None or quiz.kind != QuizKind.GROUP:
         return False
-    try:
-        question = bank.by_id(row.question_id)
-    except KeyError:
+    if not option_ids:  # a retracted vote: quiz polls do not allow it, the first answer stands
         return False
     values = answer_values(
         quiz,

@@ -120,12 +120,14 @@ def start_private_quiz(
 
 
 def _asked_list(session: Session, quiz: Quiz, bank: QuestionBank) -> list[Asked]:
+    """The quiz's questions in order; one since removed from the bank is skipped, not fatal."""
     rows = session.exec(
         select(QuizQuestion)
         .where(QuizQuestion.quiz_id == quiz.id)
         .order_by(col(QuizQuestion.position))
     ).all()
-    return [Asked(r, bank.by_id(r.question_id), len(rows)) for r in rows]
+    found = [(r, bank.find(r.question_id)) for r in rows]
+    return [Asked(r, q, len(rows)) for r, q in found if q is not None]
 
 
 def _answers_of(session: Session, quiz: Quiz) -> dict[int, QuizAnswer]:
@@ -161,18 +163,20 @@ def answer(
         or quiz.kind == QuizKind.GROUP
         or quiz.user_id != user_id
         or quiz.chat_id != chat_id
-        or row.message_id is None
+        or quiz.started_at is None
     ):
         raise StaleButton()
     if quiz.finished_at is not None:
         raise QuizOver()
-    try:
-        question = bank.by_id(row.question_id)
-    except KeyError:
-        raise StaleButton() from None
+    if row.id in _answers_of(session, quiz):
+        raise AlreadyAnswered()
+    current = next_unanswered(session, quiz, bank)
+    if current is None or current.row.id != row.id:  # a question not asked yet: forged
+        raise StaleButton()
+    question = current.question
     if not 0 <= option < len(question.options):
         raise StaleButton()
-    asked = Asked(row, question, len(_asked_list(session, quiz, bank)))
+    asked = current
     enterprise = session.get(Enterprise, quiz.enterprise_id) if quiz.enterprise_id else None
     if rules.is_expired(quiz.deadline, now):
         verdict = finish(session, quiz, now=now, settings=settings, bank=bank)

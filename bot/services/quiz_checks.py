@@ -21,7 +21,7 @@ from bot.services import roster
 from bot.services.enterprises import require_active
 from bot.services.language import user_locale
 from bot.services.quiz import Asked, choose, create_quiz, user_attempts
-from bot.services.quiz_answers import Verdict, finish
+from bot.services.quiz_answers import Verdict, finish, next_unanswered
 from bot.store.models import Enterprise, Member
 from bot.store.quiz_models import (
     EXAM_KINDS,
@@ -260,13 +260,11 @@ def begin_retest(
         raise AlreadyStarted()
     quiz.started_at, quiz.deadline = now, rules.check_deadline(now, settings.quiz_check_minutes)
     session.add(quiz)
-    first = session.exec(
-        select(QuizQuestion)
-        .where(QuizQuestion.quiz_id == quiz_id)
-        .order_by(col(QuizQuestion.position))
-    ).all()
+    first = next_unanswered(session, quiz, bank)
+    if first is None:  # its questions left the bank meanwhile: nothing to ask
+        raise StaleButton()
     session.commit()
-    return Asked(first[0], bank.by_id(first[0].question_id), len(first))
+    return first
 
 
 def open_retrainings(session: Session, enterprise_id: int) -> list[Retraining]:

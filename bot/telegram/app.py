@@ -41,7 +41,7 @@ from bot.telegram.roles import AdminCache
 log = logging.getLogger(__name__)
 
 GROUP_COMMANDS = (
-    "setup", "due", "stats", "join", "obligations", "officer", "office", "report",
+    "setup", "region", "due", "stats", "join", "obligations", "officer", "office", "report",
     "quiz", "check", "retrain", "drill", "lang", "help",
 )  # fmt: skip
 PRIVATE_COMMANDS = ("start", "office", "stats", "report", "quiz", "practice", "me", "lang", "help")

@@ -236,7 +236,7 @@ async def announce_verdict(
     quiz, enterprise, outcome = verdict.quiz, verdict.enterprise, verdict.outcome
     locale, tz, exam = quiz.locale, _tz(ctx, enterprise), quiz.kind in EXAM_KINDS
     bank = quizzes.question_bank(ctx.settings)
-    missed = [bank.by_id(qid) for qid in outcome.missed]
+    missed = [q for q in map(bank.find, outcome.missed) if q is not None]
     parts = [
         renderer.render(
             locale,

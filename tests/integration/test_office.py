@@ -64,7 +64,9 @@ def _confirm_daily(bot: LocalBot, group: Group, days: range) -> None:
         rows = s.exec(
             select(OccurrenceRow)
             .join(Enterprise, col(Enterprise.id) == col(OccurrenceRow.enterprise_id))
-            .where(Enterprise.chat_id == group.chat_id, OccurrenceRow.obligation_id == "daily-control")
+            .where(
+                Enterprise.chat_id == group.chat_id, OccurrenceRow.obligation_id == "daily-control"
+            )
         ).all()
         for occ in rows:
             if occ.window_start.day in days and occ.window_start.month == 12:
@@ -78,8 +80,10 @@ def _expected(bot: LocalBot, start: dt.date, today: dt.date, now: dt.datetime) -
     """Occurrences in the period and those overdue, counted independently of bot.reports."""
     first = dt.datetime.combine(start, dt.time(), SHANGHAI)
     with bot.ctx.session() as s:
-        base = select(func.count()).select_from(OccurrenceRow).where(
-            col(OccurrenceRow.due_at) >= first, col(OccurrenceRow.window_start) <= today
+        base = (
+            select(func.count())
+            .select_from(OccurrenceRow)
+            .where(col(OccurrenceRow.due_at) >= first, col(OccurrenceRow.window_start) <= today)
         )
         total = s.exec(base).one()
         overdue = s.exec(
@@ -152,7 +156,9 @@ async def test_codes_are_single_use_and_enterprise_groups_cannot_link(bot: Local
     office_b = bot.emulator.create_user("乙办")
     refused = await chemicals.say(chemicals.admin, f"/office link {code}")
     assert "企业群" in (refused.text or "")
-    assert "成功关联" in ((await _private(bot, office_a, f"/office link {code.lower()}")).text or "")
+    assert "成功关联" in (
+        (await _private(bot, office_a, f"/office link {code.lower()}")).text or ""
+    )
     again = await _private(bot, office_b, f"/office link {code}")
     assert "无效" in (again.text or "")
     with bot.ctx.session() as s:
@@ -180,7 +186,9 @@ async def test_evidence_link_opens_only_for_the_linked_office(bot: LocalBot) -> 
     outsider = bot.emulator.create_user("路人")
     await _private(bot, office, f"/office link {await _link_code(bot, chemicals)}")
     with bot.ctx.session() as s:
-        occ = s.exec(select(OccurrenceRow).where(OccurrenceRow.obligation_id == "daily-control")).first()
+        occ = s.exec(
+            select(OccurrenceRow).where(OccurrenceRow.obligation_id == "daily-control")
+        ).first()
         assert occ is not None and occ.id is not None
         s.add(Evidence(occurrence_id=occ.id, enterprise_id=occ.enterprise_id, user_id=1,
                        kind="note", text="已检查<储罐>区", created_at=bot.clock.now()))  # fmt: skip

@@ -167,3 +167,32 @@ async def test_reminder_survives_a_restart_sent_once(database_url: str, clock: F
             assert all(state == "pending" for kind, state in states if kind != "lead-7")
     finally:
         await emulator.stop()
+
+
+def _future_obligations(bot: LocalBot) -> set[str]:
+    with bot.ctx.session() as s:
+        return set(
+            s.exec(
+                select(OccurrenceRow.obligation_id).where(
+                    OccurrenceRow.window_start > local(2026, 12, 2).date()
+                )
+            ).all()
+        )
+
+
+async def test_region_profile_narrows_the_work_lists(bot: LocalBot) -> None:
+    group = await group_with_bot(bot)
+    await group.setup()
+    assert "daily-control" in _future_obligations(bot)  # 日管控 comes from the Hubei lists
+    shown = await group.say(group.admin, "/region", expect="/region")
+    assert "hubei" in (shown.text or "")
+    refused = await group.say(group.worker, "/region hunan")
+    assert "管理员" in (refused.text or "")
+    unknown = await group.say(group.admin, "/region mars")
+    assert "mars" in (unknown.text or "")
+    await group.say(group.admin, "/region shanxi", expect="山西")
+    enterprise = _enterprise(bot, group.chat_id)
+    assert enterprise is not None and enterprise.region == "shanxi"
+    await bot.tick_at(local(2026, 12, 2, 9, 0))
+    assert "daily-control" not in _future_obligations(bot)
+    assert _leader_occurrence(bot, "2026-12").status == "open"  # the Shanxi list has it too

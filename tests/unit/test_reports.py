@@ -88,7 +88,9 @@ def _seed(s: Session) -> tuple[Enterprise, Enterprise]:
 def test_periods_people_type() -> None:
     assert parse_period("", today=TODAY) == Period(dt.date(2026, 11, 11), TODAY)
     assert parse_period("2026-02", today=TODAY) == Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
-    assert parse_period("2026Q4", today=TODAY) == Period(dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert parse_period("2026Q4", today=TODAY) == Period(
+        dt.date(2026, 10, 1), dt.date(2026, 12, 31)
+    )
     assert parse_period("2026", today=TODAY).days == 365
     assert parse_period("2026-11-01..2026-11-15", today=TODAY).days == 15
     assert parse_period("7d", today=TODAY) == Period(dt.date(2026, 12, 4), TODAY)
@@ -150,7 +152,9 @@ def test_stats_are_aggregated_per_enterprise_and_obligation(engine: Engine) -> N
 
 
 class _Quiz:
-    def awareness(self, session: Session, ids: object, *, as_of: dt.datetime) -> dict[int, Awareness]:
+    def awareness(
+        self, session: Session, ids: object, *, as_of: dt.datetime
+    ) -> dict[int, Awareness]:
         return {1: Awareness(3, 4)}
 
     def worker_results(self, session: Session, ids: object, *, start: dt.datetime,
@@ -188,7 +192,9 @@ def test_matplotlib_resolves_a_cjk_font_with_the_chart_glyphs() -> None:
     assert "CJK" in Path(path).name or "wqy" in Path(path).name.lower()
     resolved = font_manager.findfont(font_manager.FontProperties(fname=path))
     assert resolved == path
-    labels = parse_labels(Renderer(messages_dir()).plain("zh_CN", "reports/labels", start="", end=""))
+    labels = parse_labels(
+        Renderer(messages_dir()).plain("zh_CN", "reports/labels", start="", end="")
+    )
     text = "".join(labels.values()) + "某某化工有限公司督办清单"
     cjk = "".join(ch for ch in text if ord(ch) > 0x2E80)
     assert has_glyphs(path, cjk)

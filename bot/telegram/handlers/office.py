@@ -16,7 +16,7 @@ from telegram import Chat, InputFile, Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, BaseHandler, CommandHandler, filters
 
-from bot.errors import DomainError, GroupOnly, NotAdmin
+from bot.errors import DomainError, GroupOnly
 from bot.reports import build
 from bot.reports.labels import load_labels
 from bot.reports.period import local_today, parse_period
@@ -95,8 +95,10 @@ async def _issue_code(update: Update, context: Context) -> None:
     with ctx.session() as session:
         enterprise = enterprises.require_active(session, chat.id)
         if not await is_manager(context, chat.id, user.id, enterprise):
-            raise NotAdmin()
-        code = offices.issue_code(session, enterprise=enterprise, user_id=user.id, now=ctx.clock.now())
+            raise offices.OfficeAdminOnly()
+        code = offices.issue_code(
+            session, enterprise=enterprise, user_id=user.id, now=ctx.clock.now()
+        )
     text = rt(context).renderer.render(
         chat_locale(context, update), "office/code", enterprise=enterprise,
         code=offices.display_code(code.code), expires=code.expires_at, tz=enterprise.timezone,
@@ -115,7 +117,7 @@ async def _link(update: Update, context: Context, code: str) -> None:
     if chat.type != Chat.PRIVATE and not await rt(context).admins.is_admin(
         context.bot, chat.id, user.id
     ):
-        raise NotAdmin()
+        raise offices.OfficeAdminOnly()
     with ctx.session() as session:
         office, enterprise, created = offices.redeem(
             session, code=code, chat_id=chat.id, title=chat.title or user.full_name,
@@ -134,7 +136,9 @@ async def _status(update: Update, context: Context) -> None:
         office = offices.office_for_chat(session, chat.id)
         enterprise = enterprises.get_by_chat(session, chat.id)
         linked = offices.linked_enterprises(session, office.id) if office and office.id else []
-        watchers = offices.offices_of(session, enterprise.id) if enterprise and enterprise.id else []
+        watchers = (
+            offices.offices_of(session, enterprise.id) if enterprise and enterprise.id else []
+        )
     locale = office.locale if office else chat_locale(context, update)
     await _say(update, context, locale, "office/status", office=office, linked=linked,
                enterprise=enterprise, watchers=watchers)  # fmt: skip
@@ -146,7 +150,9 @@ async def office_stats(update: Update, context: Context) -> None:
         office = offices.require_office(session, chat.id)
         assert office.id is not None
         try:
-            period = parse_period(" ".join(context.args or []), today=local_today(ctx.clock.now(), office.timezone))
+            period = parse_period(
+                " ".join(context.args or []), today=local_today(ctx.clock.now(), office.timezone)
+            )
         except DomainError as error:
             await _say(update, context, office.locale, error.template, **error.context)
             return
@@ -155,9 +161,9 @@ async def office_stats(update: Update, context: Context) -> None:
             session, ids, period, tz=office.timezone, now=ctx.clock.now(),
             sources=sources_from(context.bot_data), overdue_limit=OVERDUE_SHOWN,
         )  # fmt: skip
-    titles = {o.id: o.title.get(office.locale) for o in ctx.catalog.obligations.values()}
+    labels = load_labels(rt(context).renderer, ctx.catalog, office.locale, period)
     await _say(update, context, office.locale, "office/stats", office=office, report=report,
-               titles=titles, tz=office.timezone)  # fmt: skip
+               labels=labels)  # fmt: skip
 
 
 async def report_command(update: Update, context: Context) -> None:
@@ -168,7 +174,9 @@ async def report_command(update: Update, context: Context) -> None:
             office, ids = offices.visible_enterprise_ids(session, chat.id)
             locale = office.locale if office else chat_locale(context, update)
             tz = office.timezone if office else ctx.settings.bot_timezone
-            period = parse_period(" ".join(context.args or []), today=local_today(ctx.clock.now(), tz))
+            period = parse_period(
+                " ".join(context.args or []), today=local_today(ctx.clock.now(), tz)
+            )
             data = build.collect(
                 session, ids, period, tz=tz, now=ctx.clock.now(),
                 sources=sources_from(context.bot_data), evidence_link=_evidence_link(context),
@@ -235,7 +243,9 @@ async def _send_evidence(update: Update, context: Context, view: offices.Evidenc
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    evidence = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{EVIDENCE_PAYLOAD}\d+\s*$")
+    evidence = filters.ChatType.PRIVATE & filters.Regex(
+        rf"^/start(@\w+)?\s+{EVIDENCE_PAYLOAD}\d+\s*$"
+    )
     return [
         CommandHandler("office", office_command),
         OfficeStatsHandler(),

@@ -145,9 +145,36 @@ async def name_given(update: Update, context: Context) -> None:
         await reply_error(update, context, error)
 
 
+async def region_command(update: Update, context: Context) -> None:
+    """``/region hubei``: the regional profile decides which local work lists apply."""
+    chat, ctx = update.effective_chat, rt(context).ctx
+    assert chat is not None
+    try:
+        await _check_admin(update, context)
+        with ctx.session() as session:
+            enterprise = enterprises.require_active(session, chat.id)
+            if context.args:
+                enterprises.set_region(
+                    session, ctx.catalog, enterprise, context.args[0].lower(), now=ctx.clock.now()
+                )
+    except DomainError as error:
+        await reply_error(update, context, error)
+        return
+    await reply(
+        update,
+        context,
+        "setup/region",
+        region=enterprise.region,
+        regions=["all", *ctx.catalog.regions],
+        changed=bool(context.args),
+    )
+    rt(context).wake()
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler("setup", setup_command),
+        CommandHandler("region", region_command),
         CallbackQueryHandler(sector_chosen, pattern=r"^st:"),
     ]
 
