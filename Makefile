@@ -23,6 +23,9 @@ i18n:
 	$(PY) tools/fill_en.py
 
 
+i18n-check:
+	$(PY) -m pytest -q tests/unit/test_i18n.py tests/unit/test_i18n_sources.py
+
 demo:
 	$(PY) -m bot demo
 

@@ -33,7 +33,14 @@ def _date(value: str) -> dt.date:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="safetybot", description="Frontline Safety Bot")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (long polling)")
+    run = sub.add_parser("run", help="run the bot (long polling, or webhook with --webhook-url)")
+    run.add_argument(
+        "--webhook-url", help="public HTTPS URL Telegram posts updates to (WEBHOOK_URL)"
+    )
+    run.add_argument("--port", type=int, help="port of the webhook server (WEBHOOK_PORT)")
+    run.add_argument(
+        "--metrics-port", type=int, help="polling mode: serve /healthz and /metrics here"
+    )
     demo = sub.add_parser(
         "demo", help="act out a scripted month on the built-in emulator; no token needed"
     )
@@ -67,20 +74,36 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run(settings: Settings) -> int:
-    from telegram import Update
-
+def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.bootstrap import build_context
     from bot.logging_setup import configure_logging
-    from bot.telegram.app import build_application
+    from bot.web.service import run_until_signalled
 
+    overrides = {
+        key: value
+        for key, value in (
+            ("webhook_url", args.webhook_url),
+            ("webhook_port", args.port),
+            ("metrics_port", args.metrics_port),
+        )
+        if value is not None
+    }
+    if overrides:
+        try:
+            settings = Settings(**overrides)  # re-read env/.env so validators see the whole
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(map(str, err["loc"])).upper() or "run"
+                print(f"safetybot: setting {where}: {err['msg']}", file=sys.stderr)
+            return 2
     if settings.telegram_bot_token is None:
         print(SETUP_HINT, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, json_lines=settings.log_json)
-    app = build_application(build_context(settings))
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+    secrets = [settings.telegram_bot_token.get_secret_value()]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    configure_logging(settings.log_level, json_lines=settings.log_json, secrets=secrets)
+    return asyncio.run(run_until_signalled(build_context(settings)))
 
 
 def _upcoming(settings: Settings, args: argparse.Namespace) -> int:
@@ -119,7 +142,7 @@ def _upcoming(settings: Settings, args: argparse.Namespace) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "run":
-        return _run(settings)
+        return _run(settings, args)
     if args.command == "demo":
         from bot.demo import run_demo
 

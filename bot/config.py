@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.i18n import SUPPORTED_LOCALES
@@ -47,6 +48,16 @@ class Settings(BaseSettings):
     quiz_check_minutes: int = Field(default=10, ge=1, le=240)
     log_json: bool = False
     log_level: str = "INFO"
+    # Webhook mode (several instances behind a reverse proxy): the public HTTPS URL Telegram
+    # posts to, the secret it must echo in X-Telegram-Bot-Api-Secret-Token (the same on every
+    # instance, so required), and where this process listens (health and metrics live there too).
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - behind a reverse proxy or in a container
+    webhook_port: int = Field(default=8080, ge=0, le=65535)
+    webhook_path: str = Field(default="telegram", pattern=r"^[A-Za-z0-9_\-/]{1,100}$")
+    # Polling mode: serve /healthz and /metrics on this port (off when unset).
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
 
     @field_validator("bot_timezone")
     @classmethod
@@ -62,6 +73,33 @@ class Settings(BaseSettings):
     def _supported_locale(cls, value: str) -> str:
         if value not in SUPPORTED_LOCALES:
             raise ValueError(f"BOT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("webhook_url", "webhook_secret", "metrics_port", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value  # `WEBHOOK_URL=` in .env means "not set"
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("WEBHOOK_URL must be an https:// URL Telegram can reach")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None:
+            if info.data.get("webhook_url"):
+                raise ValueError("required with WEBHOOK_URL (the same value on every instance)")
+            return None
+        # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in secret_token.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value.get_secret_value()):
+            raise ValueError(
+                "must be 16-256 characters of A-Z, a-z, 0-9, _ and - "
+                "(e.g. the output of `openssl rand -hex 32`)"
+            )
         return value
 
     @field_validator("telegram_bot_token")

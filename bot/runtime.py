@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +29,16 @@ class Runtime:
     dispatcher: Dispatcher | None = None
     scheduler: Scheduler | None = None
     last_tick: dt.datetime | None = None
+    # Called with every tick's report (metrics read the dispatcher here, not inside it).
+    tick_listeners: list[Callable[[DispatchReport], None]] = field(default_factory=list)
+    closing: bool = False
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def tick(self) -> DispatchReport:
         """Materialize what fell behind, then send what is due. One tick at a time per process."""
         async with self._lock:
+            if self.closing:
+                return DispatchReport()
             now = self.ctx.clock.now()
             s = self.ctx.settings
             with self.ctx.session() as session:
@@ -57,7 +63,14 @@ class Runtime:
                     report.retried,
                     report.messages,
                 )
+            for listener in self.tick_listeners:
+                listener(report)
             return report
+
+    async def close(self) -> None:
+        """Graceful shutdown: wait for the dispatch wave in flight, then refuse further ticks."""
+        async with self._lock:
+            self.closing = True
 
     def wake(self) -> None:
         if self.scheduler is not None:

@@ -18,11 +18,13 @@ missing = []
 for message in catalog:
     if not message.id:
         continue
-    if message.id in table:
-        message.string = table[message.id]
+    key = message.id[0] if isinstance(message.id, tuple) else message.id  # plurals: the singular
+    if key in table:
+        # Chinese has one plural form
+        message.string = (table[key],) if isinstance(message.id, tuple) else table[key]
         message.flags.discard("fuzzy")
-    elif not message.string or message.fuzzy:
-        missing.append(message.id)
+    elif not message.string or not all(message.string) or message.fuzzy:
+        missing.append(key)
 with PO.open("wb") as fh:
     write_po(fh, catalog, width=100, sort_output=True)
 print("untranslated:", missing)

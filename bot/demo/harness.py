@@ -83,6 +83,8 @@ async def local_bot(
     ctx = build_context(Settings(_env_file=None, **values), clock)
     app = build_application(ctx, auto_tick=False)
     await app.initialize()
+    if app.post_init is not None:  # run_polling would call it: setMyCommands
+        await app.post_init(app)
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)

@@ -66,6 +66,10 @@ class Renderer:
         template = self.env(locale).get_template(f"{name}.html.j2")
         return template.render(**context).strip()
 
+    def exists(self, filename: str) -> bool:
+        """Whether ``messages/templates/<filename>`` exists."""
+        return (self.messages_dir / "templates" / filename).is_file()
+
     def text(self, locale: str, name: str, /, **context: Any) -> str:
         """A plain-text message (button labels, poll texts): ``<name>.txt.j2``, not HTML-escaped."""
         template = self.env(locale).get_template(f"{name}.txt.j2")

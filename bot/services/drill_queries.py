@@ -163,3 +163,16 @@ def drill_stats(
         people=sum(len(s.report.people) for s in snaps),
         median_muster=rules.median_duration(musters),
     )
+
+
+def current_period_stats(
+    session: Session, enterprise: Enterprise, now: dt.datetime
+) -> tuple[dt.date, DrillStats]:
+    """Drill statistics of the running obligation period: the half-year for high-risk
+    enterprises (they drill every half-year), the calendar year otherwise."""
+    tz = ZoneInfo(enterprise.timezone)
+    today = now.astimezone(tz).date()
+    first_month = 7 if enterprise.high_risk and today.month > 6 else 1
+    start = dt.datetime(today.year, first_month, 1, tzinfo=tz)
+    stats = drill_stats(session, enterprise.id or 0, start, now + dt.timedelta(seconds=1))
+    return start.date(), stats

@@ -8,9 +8,10 @@ prefix), a step's text on a button that should still read on a phone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -18,9 +19,11 @@ from bot.catalog.models import Area
 from bot.datafile import load_model
 from bot.domain.drill import STEPS, Step
 from bot.i18n import LocalizedText
+from bot.services.drill_errors import DrillUsage
 
 BUTTON_MAX = 48
 WHY_MAX = 160
+COUNT_MAX = 10_000  # an expected head count above this is a typo
 SCENARIOS_FILE = Path("drills") / "scenarios.yaml"
 
 
@@ -157,3 +160,31 @@ class ScenarioBook(_Model):
 def load_scenarios(messages_dir: Path) -> ScenarioBook:
     """The scenario book under ``messages_dir`` (cached: the file is read once per process)."""
     return load_model(messages_dir / SCENARIOS_FILE, ScenarioBook)
+
+
+@dataclass(frozen=True)
+class DrillCommand:
+    """What ``/drill …`` asked for; missing parts are chosen with buttons."""
+
+    action: str = "start"  # start | end | stats
+    scenario: str | None = None
+    area: str | None = None
+    count: int | None = None
+
+
+def parse_command(book: ScenarioBook, args: list[str]) -> DrillCommand:
+    """Tokens in any order: a scenario, an area, a head count; or an end / stats word."""
+    if len(args) == 1 and book.command_of(args[0]) is not None:
+        return DrillCommand(action=book.command_of(args[0]) or "start")
+    found: dict[str, Any] = {}
+    for token in args:
+        scenario, area = book.find_scenario(token), book.find_area(token)
+        if token.isdigit() and 0 < int(token) <= COUNT_MAX and "count" not in found:
+            found["count"] = int(token)
+        elif scenario is not None and "scenario" not in found:
+            found["scenario"] = scenario.id
+        elif area is not None and "area" not in found:
+            found["area"] = area.value
+        else:
+            raise DrillUsage(given=token)
+    return DrillCommand(**found)

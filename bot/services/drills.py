@@ -1,4 +1,4 @@
-"""Drill use cases: start, press a step, arrive, mark, end, attach the photo that confirms it.
+"""Drill use cases: start, press a step, arrive at the assembly point, mark people, end.
 
 Every call names a drill id that came from a button; it is honoured only when the drill belongs
 to the active enterprise of the chat the press came from, so forged or stale presses change
@@ -10,79 +10,27 @@ the facts, applies them and commits.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
 from bot.catalog.models import Area
 from bot.domain import drill as rules
-from bot.errors import DomainError, StaleButton
-from bot.services import confirmations, enterprises
+from bot.errors import StaleButton
+from bot.services import enterprises
+from bot.services.drill_errors import DrillOver, DrillRunning, DrillUsage, NoDrill, NotOrganizer
 from bot.services.drill_queries import (
     DrillSnapshot,
     DrillStats,
     drill_stats,
-    open_targets,
     person_steps,
     snapshot,
 )
 from bot.services.drill_scenarios import ScenarioBook
 from bot.store.drill_models import Drill, DrillMuster, DrillStatus
-from bot.store.models import Enterprise, Evidence, Member, OccurrenceRow
+from bot.store.models import Enterprise, Member
 from bot.store.upsert import insert_ignore
 
 __all__ = ["DrillSnapshot", "DrillStats", "drill_stats", "snapshot"]
-
-COUNT_MAX = 10_000
-
-
-class DrillRunning(DomainError):
-    template = "drill/err_running"
-
-
-class NoDrill(DomainError):
-    template = "drill/err_no_drill"
-
-
-class DrillOver(DomainError):
-    template = "drill/err_over"
-
-
-class NotOrganizer(DomainError):
-    template = "drill/err_not_organizer"
-
-
-class DrillUsage(DomainError):
-    template = "drill/err_usage"
-
-
-@dataclass(frozen=True)
-class DrillCommand:
-    """What ``/drill …`` asked for; missing parts are chosen with buttons."""
-
-    action: str = "start"  # start | end | stats
-    scenario: str | None = None
-    area: str | None = None
-    count: int | None = None
-
-
-def parse_command(book: ScenarioBook, args: list[str]) -> DrillCommand:
-    """Tokens in any order: a scenario, an area, a head count; or an end / stats word."""
-    if len(args) == 1 and book.command_of(args[0]) is not None:
-        return DrillCommand(action=book.command_of(args[0]) or "start")
-    found: dict[str, Any] = {}
-    for token in args:
-        scenario, area = book.find_scenario(token), book.find_area(token)
-        if token.isdigit() and 0 < int(token) <= COUNT_MAX and "count" not in found:
-            found["count"] = int(token)
-        elif scenario is not None and "scenario" not in found:
-            found["scenario"] = scenario.id
-        elif area is not None and "area" not in found:
-            found["area"] = area.value
-        else:
-            raise DrillUsage(given=token)
-    return DrillCommand(**found)
 
 
 def drill_in_chat(session: Session, *, drill_id: int, chat_id: int) -> tuple[Enterprise, Drill]:
@@ -294,73 +242,6 @@ def end_stale(session: Session, *, now: dt.datetime) -> list[Drill]:
     """Drills left running past the timeout, ended now (the organizer forgot)."""
     running = session.exec(select(Drill).where(Drill.status == DrillStatus.RUNNING.value)).all()
     return [_close(session, d, now) for d in running if rules.is_stale(d.started_at, now)]
-
-
-@dataclass(frozen=True)
-class PhotoResult:
-    drill: Drill
-    confirmed: list[OccurrenceRow]
-    first: bool  # the first photo: the occurrences were confirmed by it
-
-
-def attach_photo(
-    session: Session,
-    *,
-    chat_id: int,
-    reply_to: int,
-    user_id: int,
-    is_manager: bool,
-    file_id: str,
-    now: dt.datetime,
-) -> PhotoResult | None:
-    """A photo replying to a drill report: keep it as evidence and confirm the drill duties.
-
-    None when the message replied to is no drill report of this chat or the sender may not
-    document the drill (an ordinary photo reply, not meant for us).
-    """
-    enterprise = enterprises.get_by_chat(session, chat_id)
-    if enterprise is None or not enterprise.active:
-        return None
-    drill = session.exec(
-        select(Drill).where(
-            Drill.enterprise_id == enterprise.id, Drill.report_message_id == reply_to
-        )
-    ).first()
-    if drill is None or (user_id != drill.organizer_id and not is_manager):
-        return None
-    first = drill.status == DrillStatus.ENDED.value
-    if first:
-        targets = open_targets(session, enterprise, drill.area, drill.started_at)
-        drill.occurrence_id = targets.evacuation.id if targets.evacuation else None
-        drill.emergency_occurrence_id = targets.emergency.id if targets.emergency else None
-        drill.status = DrillStatus.CONFIRMED.value
-        drill.photo_file_id = file_id
-    ids = [i for i in (drill.occurrence_id, drill.emergency_occurrence_id) if i is not None]
-    for occurrence_id in ids:
-        session.add(
-            Evidence(
-                occurrence_id=occurrence_id,
-                enterprise_id=enterprise.id or 0,
-                user_id=user_id,
-                kind="photo",
-                file_id=file_id,
-                created_at=now,
-            )
-        )
-    session.add(drill)
-    session.commit()
-    confirmed = []
-    for occurrence_id in ids if first else []:
-        result = confirmations.confirm(
-            session,
-            occurrence_id=occurrence_id,
-            chat_id=chat_id,
-            user_id=drill.organizer_id,
-            user_name=drill.organizer_name,
-            now=now,
-        )
-        confirmed.append(result.occurrence)
-    return PhotoResult(drill, confirmed, first)
 
 
 def missing_people(

@@ -113,6 +113,29 @@ def release(
         _finish(session, ids, worker, claimed_until=retry_at, last_error=error)
 
 
+RETRY_AFTER = "retry_after"  # last_error of rows parked until Telegram's flood wait is over
+
+
+def release_worker(session: Session, worker: str) -> int:
+    """On shutdown: hand this worker's claims back so other instances need not wait for the lease.
+
+    Rows parked after a flood wait keep their ``claimed_until`` (any worker may take them once
+    it passes) and only lose the owner; every other claim becomes pending at once.
+    """
+    c = _R.c
+    mine = (c.claimed_by == worker) & (c.state == ReminderState.CLAIMED.value)
+    parked = c.last_error == RETRY_AFTER
+    released = session.execute(
+        update(_R)
+        .where(mine, (c.last_error.is_(None)) | ~parked)
+        .values(state=ReminderState.PENDING.value, claimed_until=None, claimed_by=None)
+        .returning(c.id)
+    ).all()
+    session.execute(update(_R).where(mine, parked).values(claimed_by=None))
+    session.commit()
+    return len(released)
+
+
 def pending_count(session: Session) -> int:
     c = _R.c
     stmt = select(c.id).where(

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
+from bot.store.models import OccurrenceRow
 from bot.store.types import UTCDateTime
 
 
@@ -62,3 +63,13 @@ class LinkCode(SQLModel, table=True):
     expires_at: dt.datetime = Field(sa_column=_ts())
     used_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     used_by_office_id: int | None = Field(default=None, foreign_key="office.id")
+
+
+# Office statistics look occurrences up per enterprise *and obligation* (drills done, quota
+# duties); declared here, next to the queries' other tables, and created in migration 0003.
+OCCURRENCE_BY_OBLIGATION = Index(
+    "ix_occurrence_enterprise_obligation_due",
+    col(OccurrenceRow.enterprise_id),
+    col(OccurrenceRow.obligation_id),
+    col(OccurrenceRow.due_at),
+)

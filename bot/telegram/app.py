@@ -11,9 +11,10 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
+    Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
 
 from bot.render import Renderer
 from bot.runtime import RUNTIME_KEY, Runtime
@@ -37,6 +38,7 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.roles import AdminCache
+from bot.web.metrics import count_update
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,7 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
         runtime.scheduler = scheduler
         scheduler.start()
 
+    app.add_handler(TypeHandler(Update, count_update), group=-1)  # metrics: counts, never answers
     modules = (membership, setup, reminders, evidence, roster, duties, office, quiz, drill, stats, language, help)
     for module in modules:
         app.add_handlers(module.handlers())

@@ -43,7 +43,9 @@ async def _start(group: Group, text: str = "/drill 火灾 生产 5") -> tuple[Bo
 
 async def _press(group: Group, user: JSON, message_id: int, data: str) -> JSON:
     emu = group.bot.emulator
-    return await emu.wait_for_callback_answer(emu.press_button(group.chat, user, message_id, data=data))
+    return await emu.wait_for_callback_answer(
+        emu.press_button(group.chat, user, message_id, data=data)
+    )
 
 
 def _drill(bot: LocalBot) -> Drill:
@@ -78,18 +80,31 @@ async def test_drill_with_five_people_report_photo_confirms_evacuation(bot: Loca
         answer = await _press(group, person, headcount.message_id, f"dr:a:{drill.id}")
         assert "已清点" in answer.get("text", "")
     live = await emu.wait_for(
-        lambda: "4 / 5" in (emu.message(group.chat_id, headcount.message_id).text or "")
-        and emu.message(group.chat_id, headcount.message_id)
+        lambda: (
+            "4 / 5" in (emu.message(group.chat_id, headcount.message_id).text or "")
+            and emu.message(group.chat_id, headcount.message_id)
+        )
     )
     assert "钱五" in (live.text or "")
 
     clock.advance(dt.timedelta(minutes=3))
     after = emu.cursor(group.chat_id)
     await _press(group, group.admin, headcount.message_id, f"dr:e:{drill.id}")
-    report = await emu.wait_for_message(group.chat_id, lambda m: "演练报告" in (m.text or ""), after=after)
+    report = await emu.wait_for_message(
+        group.chat_id, lambda m: "演练报告" in (m.text or ""), after=after
+    )
     text = report.text or ""
     print("\n--- drill report ---\n" + text + "\n---")
-    for expected in ("火灾", "生产区域", "参演人数：5", "已清点：4 / 5", "钱五", "王二：避 → 关", "顺序错误", "疏散逃生演练 · 生产区域"):
+    for expected in (
+        "火灾",
+        "生产区域",
+        "参演人数：5",
+        "已清点：4 / 5",
+        "钱五",
+        "王二：避 → 关",
+        "顺序错误",
+        "疏散逃生演练 · 生产区域",
+    ):
         assert expected in text, (expected, text)
     assert "至最后一人清点到位用时：4分55秒" in text  # 25 presses of 7 s, then 4 arrivals of 30 s
     assert emu.message(group.chat_id, scenario.message_id).buttons() == [], "no more step buttons"
@@ -102,17 +117,25 @@ async def test_drill_with_five_people_report_photo_confirms_evacuation(bot: Loca
     with bot.ctx.session() as s:
         evacuation = s.exec(
             select(OccurrenceRow).where(
-                OccurrenceRow.obligation_id == "evacuation-drill", OccurrenceRow.area == "production",
-                OccurrenceRow.window_start <= dt.date(2026, 12, 1), OccurrenceRow.window_end >= dt.date(2026, 12, 1),
+                OccurrenceRow.obligation_id == "evacuation-drill",
+                OccurrenceRow.area == "production",
+                OccurrenceRow.window_start <= dt.date(2026, 12, 1),
+                OccurrenceRow.window_end >= dt.date(2026, 12, 1),
             )
         ).one()
         assert evacuation.status == "done"
-        confirmers = s.exec(select(Confirmation).where(Confirmation.occurrence_id == evacuation.id)).all()
+        confirmers = s.exec(
+            select(Confirmation).where(Confirmation.occurrence_id == evacuation.id)
+        ).all()
         assert [c.user_id for c in confirmers] == [group.admin["id"]]
         photos = s.exec(select(Evidence).where(Evidence.occurrence_id == evacuation.id)).all()
         assert [p.kind for p in photos] == ["photo"] and photos[0].file_id
         stored = s.get(Drill, drill.id)
-        assert stored is not None and stored.status == "confirmed" and stored.occurrence_id == evacuation.id
+        assert (
+            stored is not None
+            and stored.status == "confirmed"
+            and stored.occurrence_id == evacuation.id
+        )
         wrong = s.exec(select(DrillStep).where(DrillStep.in_order == False)).all()  # noqa: E712
         assert [(w.user_name, w.step) for w in wrong] == [("王二", "avoid")]
         roster = {m.name for m in s.exec(select(Member)).all()}
@@ -165,6 +188,8 @@ async def test_non_manager_cannot_start_a_drill(bot: LocalBot) -> None:
 
 
 async def test_private_practice_gives_feedback(bot: LocalBot) -> None:
+    group = await group_with_bot(bot)
+    assert "私聊" in ((await group.say(group.worker, "/practice")).text or "")
     emu = bot.emulator
     worker = emu.create_user("王师傅")
     chat = emu.private_chat(worker)
@@ -175,11 +200,15 @@ async def test_private_practice_gives_feedback(bot: LocalBot) -> None:
     practice = await emu.wait_for_message(worker["id"], _with_button("dr:p:"), after=after)
     assert "有限空间" in (practice.text or "")
     steps = {cb.rsplit(":", 1)[1]: cb for _, cb in practice.buttons() if cb}
-    first = await emu.wait_for_callback_answer(emu.press_button(chat, worker, practice.message_id, data=steps["avoid"]))
+    first = await emu.wait_for_callback_answer(
+        emu.press_button(chat, worker, practice.message_id, data=steps["avoid"])
+    )
     assert first.get("show_alert") and "关" in first["text"], first
     for step in RIGHT:
         bot.clock.advance(dt.timedelta(seconds=4))
-        await emu.wait_for_callback_answer(emu.press_button(chat, worker, practice.message_id, data=steps[step]))
+        await emu.wait_for_callback_answer(
+            emu.press_button(chat, worker, practice.message_id, data=steps[step])
+        )
     done = await emu.wait_for(
         lambda: _with_button("dr:q:")(m := emu.message(worker["id"], practice.message_id)) and m
     )
@@ -196,12 +225,18 @@ async def test_guided_drill_start_with_buttons(bot: LocalBot) -> None:
     labels = [label for label, _ in chooser.buttons()]
     assert "火灾" in labels and "危险化学品泄漏" in labels and "粉尘爆炸" not in labels
     await emu.wait_for_callback_answer(
-        emu.press_button(group.chat, group.admin, chooser.message_id, data="dr:n:chemical_spill:-:0")
+        emu.press_button(
+            group.chat, group.admin, chooser.message_id, data="dr:n:chemical_spill:-:0"
+        )
     )
-    areas = await emu.wait_for(lambda: (m := emu.message(group.chat_id, chooser.message_id)).edits and m)
+    areas = await emu.wait_for(
+        lambda: (m := emu.message(group.chat_id, chooser.message_id)).edits and m
+    )
     assert ("办公区域", "dr:n:chemical_spill:office:0") in areas.buttons()
     after = emu.cursor(group.chat_id)
-    emu.press_button(group.chat, group.admin, chooser.message_id, data="dr:n:chemical_spill:office:0")
+    emu.press_button(
+        group.chat, group.admin, chooser.message_id, data="dr:n:chemical_spill:office:0"
+    )
     scenario = await emu.wait_for_message(group.chat_id, _with_button("dr:s:"), after=after)
     headcount = await emu.wait_for_message(group.chat_id, _with_button("dr:a:"), after=after)
     assert "危险化学品泄漏" in (scenario.text or "") and "已清点：0 人" in (headcount.text or "")
@@ -218,16 +253,24 @@ async def test_stale_drill_ends_after_an_hour_with_a_report(bot: LocalBot) -> No
     await group.say(group.worker, "/drill stats")  # updates run in order: the start is done
     drill = _drill(bot)
     app = bot.app
-    assert await end_stale_drills(bot.ctx, app.bot, bot.runtime.renderer, local(2026, 12, 1, 8, 59)) == 0
+    assert (
+        await end_stale_drills(bot.ctx, app.bot, bot.runtime.renderer, local(2026, 12, 1, 8, 59))
+        == 0
+    )
     after = bot.emulator.cursor(group.chat_id)
-    assert await end_stale_drills(bot.ctx, app.bot, bot.runtime.renderer, local(2026, 12, 1, 9, 0)) == 1
+    assert (
+        await end_stale_drills(bot.ctx, app.bot, bot.runtime.renderer, local(2026, 12, 1, 9, 0))
+        == 1
+    )
     report = await bot.emulator.wait_for_message(group.chat_id, after=after)
     assert "演练报告" in (report.text or "") and "电气火灾" in (report.text or "")
     assert bot.emulator.message(group.chat_id, headcount.message_id).buttons() == []
     assert _drill(bot).status == "ended" and drill.id == _drill(bot).id
 
 
-async def test_headcount_edits_are_coalesced(bot: LocalBot, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_headcount_edits_are_coalesced(
+    bot: LocalBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(drill_live, "HEADCOUNT_EDIT_INTERVAL", 0.5)
     group = await group_with_bot(bot)
     await group.setup()
@@ -238,18 +281,26 @@ async def test_headcount_edits_are_coalesced(bot: LocalBot, monkeypatch: pytest.
     for person in people:
         await _press(group, person, headcount.message_id, f"dr:a:{drill.id}")
     final = await emu.wait_for(
-        lambda: "6 / 6" in (emu.message(group.chat_id, headcount.message_id).text or "")
-        and emu.message(group.chat_id, headcount.message_id)
+        lambda: (
+            "6 / 6" in (emu.message(group.chat_id, headcount.message_id).text or "")
+            and emu.message(group.chat_id, headcount.message_id)
+        )
     )
-    edits = [c for c in emu.calls if c.method == "editMessageText" and c.params.get("message_id") == final.message_id]
+    edits = [
+        c
+        for c in emu.calls
+        if c.method == "editMessageText" and c.params.get("message_id") == final.message_id
+    ]
     assert 1 <= len(edits) < len(people), [c.params.get("text") for c in edits]
-    assert all(c.ok for c in emu.calls if c.method.startswith("edit")), "no 'message is not modified'"
+    assert all(c.ok for c in emu.calls if c.method.startswith("edit")), (
+        "no 'message is not modified'"
+    )
 
 
 async def test_drill_stats_after_a_drill(bot: LocalBot) -> None:
     group = await group_with_bot(bot)
     await group.setup()
-    scenario, headcount = await _start(group, "/drill 火灾 生产 2")
+    _, headcount = await _start(group, "/drill 火灾 生产 2")
     drill = _drill(bot)
     bot.clock.advance(dt.timedelta(seconds=90))
     await _press(group, group.worker, headcount.message_id, f"dr:a:{drill.id}")

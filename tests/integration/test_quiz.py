@@ -194,8 +194,11 @@ async def test_private_quiz_buttons_feedback_and_missed_first(bot: LocalBot) -> 
     assert "已经答过" in (await emu.wait_for_callback_answer(again)).get("text", "")
     admin_chat = await _start_private(bot, group.admin)
     admin_msg = emu.sent(admin_chat["id"])[-1].message_id
-    forged = emu.press_raw(admin_chat, group.admin, admin_msg, f"qz:a:{row.id + 1}:0")
+    nxt = (row.id or 0) + 1  # the worker's current question, pressed by someone else
+    forged = emu.press_raw(admin_chat, group.admin, admin_msg, f"qz:a:{nxt}:0")
     assert (await emu.wait_for_callback_answer(forged)).get("show_alert")
+    ahead = emu.press_raw(chat, worker, second.message_id, f"qz:a:{nxt + 1}:0")  # not asked yet
+    assert "失效" in (await emu.wait_for_callback_answer(ahead)).get("text", "")
     assert [(a.user_id, a.correct) for a in _answers(bot)] == [(worker["id"], False)]
 
     last = await _answer_all(bot, worker, second, right=True, count=4)
@@ -337,6 +340,7 @@ async def test_check_time_limit_volunteers_and_unreachable(bot: LocalBot) -> Non
     )
     second = await emu.wait_for_message(chat["id"], _with_button("qz:a:"), after=first.message_id)
     pending, _ = _question(bot, second)
+    await _settled(group)  # the bot has recorded which message carries the second question
     clock.advance(dt.timedelta(minutes=9))
     assert await close_expired_checks(bot.ctx, bot.app.bot, bot.runtime.renderer, clock.now()) == 0
     clock.advance(dt.timedelta(minutes=1))

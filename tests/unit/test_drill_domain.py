@@ -44,7 +44,9 @@ def _feed(sequence: list[Step]) -> list[tuple[Step, Verdict]]:
 
 
 @given(st.lists(steps, max_size=20))
-def test_each_step_is_recorded_once_and_in_order_means_the_expected_one(sequence: list[Step]) -> None:
+def test_each_step_is_recorded_once_and_in_order_means_the_expected_one(
+    sequence: list[Step],
+) -> None:
     recorded = _feed(sequence)
     pressed = [s for s, _ in recorded]
     assert len(pressed) == len(set(pressed)) == len(set(sequence))
@@ -53,7 +55,9 @@ def test_each_step_is_recorded_once_and_in_order_means_the_expected_one(sequence
 
 
 @given(st.lists(steps, max_size=20))
-def test_no_order_error_exactly_when_the_first_presses_follow_the_five_steps(sequence: list[Step]) -> None:
+def test_no_order_error_exactly_when_the_first_presses_follow_the_five_steps(
+    sequence: list[Step],
+) -> None:
     recorded = _feed(sequence)
     firsts = tuple(dict.fromkeys(sequence))
     no_error = all(v is Verdict.IN_ORDER for _, v in recorded)
@@ -85,7 +89,9 @@ def presses(draw: st.DrawFn) -> list[StepPress]:
             if verdict.recorded:
                 done.append(step)
                 at = START + dt.timedelta(seconds=offset)
-                result.append(StepPress(uid, f"p{uid}", step, at, verdict.verdict is Verdict.IN_ORDER))
+                result.append(
+                    StepPress(uid, f"p{uid}", step, at, verdict.verdict is Verdict.IN_ORDER)
+                )
     return result
 
 
@@ -108,7 +114,12 @@ arrivals = st.lists(
 rosters = st.dictionaries(st.integers(min_value=1, max_value=10), st.just("x"), max_size=10)
 
 
-@given(arrivals, rosters, st.none() | st.integers(min_value=0, max_value=20), st.integers(min_value=1, max_value=10))
+@given(
+    arrivals,
+    rosters,
+    st.none() | st.integers(min_value=0, max_value=20),
+    st.integers(min_value=1, max_value=10),
+)
 def test_headcount_splits_the_roster_and_never_lists_the_organizer(
     came: list[Arrival], roster: dict[int, str], expected: int | None, organizer: int
 ) -> None:
@@ -123,7 +134,9 @@ def test_headcount_splits_the_roster_and_never_lists_the_organizer(
 
 
 @given(arrivals, arrivals)
-def test_muster_time_is_the_last_arrival_and_only_grows(first: list[Arrival], more: list[Arrival]) -> None:
+def test_muster_time_is_the_last_arrival_and_only_grows(
+    first: list[Arrival], more: list[Arrival]
+) -> None:
     before = muster_time(START, first)
     assert (before is None) == (not first)
     if first:
@@ -153,8 +166,13 @@ def test_report_of_five_people_with_one_wrong_order_and_one_missing() -> None:
             rows.append(StepPress(uid, f"p{uid}", step, at, verdict.verdict is Verdict.IN_ORDER))
     came = [Arrival(uid, f"p{uid}", START + dt.timedelta(minutes=uid)) for uid in range(1, 5)]
     report = build_report(
-        started_at=START, ended_at=START + dt.timedelta(minutes=9), presses=rows, arrivals=came,
-        roster={uid: f"p{uid}" for uid in range(1, 6)} | {99: "organizer"}, expected=5, organizer_id=99,
+        started_at=START,
+        ended_at=START + dt.timedelta(minutes=9),
+        presses=rows,
+        arrivals=came,
+        roster={uid: f"p{uid}" for uid in range(1, 6)} | {99: "organizer"},
+        expected=5,
+        organizer_id=99,
     )
     assert len(report.participants) == 5 and report.duration == dt.timedelta(minutes=9)
     assert [p.name for p in report.order_errors] == ["p2"] and len(report.order_correct) == 4
@@ -178,4 +196,6 @@ def test_practice_agrees_with_the_group_rules(sequence: list[tuple[Step, int]]) 
     assert practice.done == tuple(s for s, _ in recorded)
     assert practice.errors == sum(1 for _, v in recorded if v is Verdict.OUT_OF_ORDER)
     assert practice.finished == (len(recorded) == len(STEPS))
-    assert all(a.elapsed <= b.elapsed for a, b in zip(practice.steps, practice.steps[1:], strict=False))
+    assert all(
+        a.elapsed <= b.elapsed for a, b in zip(practice.steps, practice.steps[1:], strict=False)
+    )

@@ -66,8 +66,23 @@ def display_name(update: Update) -> str:
     return user.full_name if user else ""
 
 
-async def is_manager(context: Context, chat_id: int, user_id: int, enterprise: Enterprise | None) -> bool:
+async def is_manager(
+    context: Context, chat_id: int, user_id: int, enterprise: Enterprise | None
+) -> bool:
     """Chat admins and the enterprise's designated safety officer manage drills, checks, settings."""
     if enterprise is not None and enterprise.safety_officer_id == user_id:
         return True
     return await rt(context).admins.is_admin(context.bot, chat_id, user_id)
+
+
+async def answer_error(update: Update, context: Context, error: DomainError) -> None:
+    """Answer a button press with the error's short text (``<template>_short``) as an alert."""
+    query = update.callback_query
+    assert query is not None
+    renderer = rt(context).renderer
+    name = f"{error.template}_short"
+    if not renderer.exists(f"{name}.txt.j2"):
+        name = "errors/generic_short"
+    await query.answer(
+        renderer.text(chat_locale(context, update), name, **error.context), show_alert=True
+    )

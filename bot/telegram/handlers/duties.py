@@ -9,7 +9,7 @@ from bot.errors import DomainError, NotAdmin, StaleButton
 from bot.services import duties, enterprises
 from bot.services.reminder_views import item_view
 from bot.store.models import Enterprise
-from bot.telegram.handlers.common import Context, reply, reply_error, rt
+from bot.telegram.handlers.common import Context, answer_error, reply, reply_error, rt
 from bot.telegram.presenter import reminder_keyboard
 
 TOGGLE = "ob:"
@@ -123,10 +123,7 @@ async def toggle_pressed(update: Update, context: Context) -> None:
                 now=ctx.clock.now(),
             )
     except DomainError as error:
-        locale = ctx.settings.bot_locale
-        await query.answer(
-            runtime.renderer.text(locale, f"{error.template}_short"), show_alert=True
-        )
+        await answer_error(update, context, error)
         return
     await query.answer()
     values, markup = _obligations_view(context, enterprise)

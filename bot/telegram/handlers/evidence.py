@@ -9,8 +9,8 @@ from bot.errors import DomainError, StaleButton
 from bot.services import confirmations, enterprises, evidence
 from bot.store.models import Enterprise
 from bot.telegram.callbacks import AddEvidence, ShowEvidence, decode
-from bot.telegram.handlers.common import Context, display_name, reply, rt
-from bot.telegram.handlers.reminders import _answer_error, ask_for_evidence
+from bot.telegram.handlers.common import Context, answer_error, display_name, reply, rt
+from bot.telegram.handlers.reminders import ask_for_evidence
 
 
 def _title(context: Context, enterprise: Enterprise, obligation_id: str) -> str:
@@ -31,7 +31,7 @@ async def evidence_button(update: Update, context: Context) -> None:
             )
             items = evidence.evidence_for(session, data.occurrence_id)
     except DomainError as error:
-        await _answer_error(update, context, error)
+        await answer_error(update, context, error)
         return
     await query.answer()
     title = _title(context, enterprise, occ.obligation_id)

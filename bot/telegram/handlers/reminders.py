@@ -16,7 +16,7 @@ from bot.services import confirmations, evidence, outbox
 from bot.services.reminder_views import views_for_message
 from bot.store.models import Enterprise, OccurrenceRow
 from bot.telegram.callbacks import SNOOZE_CHOICES, Confirm, Snooze, SnoozeMenu, Undo, decode, encode
-from bot.telegram.handlers.common import Context, chat_locale, display_name, rt
+from bot.telegram.handlers.common import Context, answer_error, chat_locale, display_name, rt
 from bot.telegram.presenter import reminder_message
 
 UNDO_WINDOW = dt.timedelta(minutes=10)
@@ -41,14 +41,6 @@ async def refresh(
             raise
 
 
-async def _answer_error(update: Update, context: Context, error: DomainError) -> None:
-    assert update.callback_query is not None
-    text = rt(context).renderer.text(
-        chat_locale(context, update), f"{error.template}_short", **error.context
-    )
-    await update.callback_query.answer(text, show_alert=True)
-
-
 async def confirm_pressed(update: Update, context: Context) -> None:
     query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
     assert query is not None and chat is not None
@@ -69,7 +61,7 @@ async def confirm_pressed(update: Update, context: Context) -> None:
             enterprise = session.get(Enterprise, result.occurrence.enterprise_id)
             has_evidence = bool(evidence.evidence_for(session, data.occurrence_id))
     except DomainError as error:
-        await _answer_error(update, context, error)
+        await answer_error(update, context, error)
         return
     assert enterprise is not None
     locale = enterprise.locale
@@ -137,7 +129,7 @@ async def snooze_pressed(update: Update, context: Context) -> None:
                     fire_at=until,
                 )
     except DomainError as error:
-        await _answer_error(update, context, error)
+        await answer_error(update, context, error)
         return
     locale = enterprise.locale
     if isinstance(data, SnoozeMenu):
@@ -185,7 +177,7 @@ async def undo_pressed(update: Update, context: Context) -> None:
             )
             enterprise = session.get(Enterprise, occ.enterprise_id)
     except DomainError as error:
-        await _answer_error(update, context, error)
+        await answer_error(update, context, error)
         return
     assert enterprise is not None
     await query.answer(runtime.renderer.text(enterprise.locale, "reminders/undone_short"))

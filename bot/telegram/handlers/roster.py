@@ -7,7 +7,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.errors import DomainError, NotAdmin, OfficerUnknown
 from bot.services import enterprises, roster
-from bot.telegram.handlers.common import Context, display_name, reply, reply_error, rt
+from bot.telegram.handlers.common import (
+    Context,
+    answer_error,
+    chat_locale,
+    display_name,
+    reply,
+    reply_error,
+    rt,
+)
 
 
 async def _join(update: Update, context: Context) -> tuple[bool, str]:
@@ -39,21 +47,16 @@ async def join_command(update: Update, context: Context) -> None:
 async def join_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
-    runtime = rt(context)
     try:
         new, size = await _join(update, context)
     except DomainError as error:
-        await query.answer(
-            runtime.renderer.text(runtime.ctx.settings.bot_locale, f"{error.template}_short"),
-            show_alert=True,
-        )
+        await answer_error(update, context, error)
         return
-    with runtime.ctx.session() as session:
-        enterprise = (
-            enterprises.get_by_chat(session, query.message.chat.id) if query.message else None
+    await query.answer(
+        rt(context).renderer.text(
+            chat_locale(context, update), "roster/joined_short", new=new, size=size
         )
-    locale = enterprise.locale if enterprise else runtime.ctx.settings.bot_locale
-    await query.answer(runtime.renderer.text(locale, "roster/joined_short", new=new, size=size))
+    )
 
 
 async def officer_command(update: Update, context: Context) -> None:

@@ -62,9 +62,17 @@ def upgrade() -> None:
     with op.batch_alter_table('office_link', schema=None) as batch_op:
         batch_op.create_index('ix_office_link_enterprise', ['enterprise_id'], unique=False)
 
+    op.create_index(
+        'ix_occurrence_enterprise_obligation_due',
+        'occurrence',
+        ['enterprise_id', 'obligation_id', 'due_at'],
+        unique=False,
+    )
+
 
 
 def downgrade() -> None:
+    op.drop_index('ix_occurrence_enterprise_obligation_due', table_name='occurrence')
     with op.batch_alter_table('office_link', schema=None) as batch_op:
         batch_op.drop_index('ix_office_link_enterprise')
 

@@ -1,0 +1,166 @@
+"""Prometheus metrics: what the dispatcher reported, updates handled, Telegram errors by kind.
+
+The dispatcher is observed from outside: its per-tick ``DispatchReport`` (a Runtime tick
+listener), its notifier (wrapped to count send failures) and PTB's error handlers. Outbox
+gauges are computed from the database at scrape time. Each ``Metrics`` has its own registry,
+so several bots in one process (tests) do not collide.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    disable_created_metrics,
+    generate_latest,
+)
+from telegram import Update
+from telegram import error as tg
+from telegram.ext import Application, ContextTypes
+
+from bot.errors import ChatGone, ChatMoved, RetryLater
+from bot.runtime import runtime_of
+from bot.services.dispatcher import DispatchReport, Notifier, OutgoingReminder
+from bot.services.outbox_stats import OutboxStats
+
+METRICS_KEY = "metrics"
+disable_created_metrics()  # no *_created series: scrapes stay small and readable
+
+# Most specific first: BadRequest and TimedOut are NetworkErrors too.
+_KINDS: tuple[tuple[type[BaseException], str], ...] = (
+    (ChatGone, "chat_gone"),
+    (ChatMoved, "chat_migrated"),
+    (RetryLater, "retry_after"),
+    (tg.RetryAfter, "retry_after"),
+    (tg.ChatMigrated, "chat_migrated"),
+    (tg.Forbidden, "forbidden"),
+    (tg.BadRequest, "bad_request"),
+    (tg.TimedOut, "timed_out"),
+    (tg.InvalidToken, "invalid_token"),
+    (tg.Conflict, "conflict"),
+    (tg.NetworkError, "network"),
+    (tg.TelegramError, "other"),
+)
+
+
+def error_kind(exc: BaseException) -> str | None:
+    """A short label for a Telegram failure, or None when ``exc`` has nothing to do with Telegram."""
+    for cls, kind in _KINDS:
+        if isinstance(exc, cls):
+            return kind
+    return None
+
+
+def update_type(update: Update) -> str:
+    """The update's kind (message, callback_query, …): a small fixed set, fine as a label."""
+    return next((str(t) for t in Update.ALL_TYPES if getattr(update, str(t), None)), "other")
+
+
+class Metrics:
+    def __init__(self) -> None:
+        r = self.registry = CollectorRegistry()
+        self.sent = Counter("safetybot_reminders_sent", "Reminders posted", registry=r)
+        self.failed = Counter(
+            "safetybot_reminders_failed", "Reminders given up (chat gone, inactive)", registry=r
+        )
+        self.retried = Counter(
+            "safetybot_reminders_retried", "Reminders handed back for a later try", registry=r
+        )
+        self.skipped = Counter(
+            "safetybot_reminders_skipped",
+            "Reminders not posted: already done or superseded by a later one",
+            registry=r,
+        )
+        self.messages = Counter(
+            "safetybot_reminder_messages", "Reminder messages (one per chat and wave)", registry=r
+        )
+        self.ticks = Counter("safetybot_dispatch_ticks", "Dispatcher waves run", registry=r)
+        self.last_tick = Gauge(
+            "safetybot_last_tick_timestamp_seconds", "When this instance last ticked", registry=r
+        )
+        self.pending = Gauge(
+            "safetybot_reminders_pending", "Reminders not sent yet (shared database)", registry=r
+        )
+        self.due = Gauge(
+            "safetybot_reminders_due", "Pending reminders whose fire time has come", registry=r
+        )
+        self.lag = Gauge(
+            "safetybot_dispatch_lag_seconds", "Now minus the oldest due fire time", registry=r
+        )
+        self.updates = Counter(
+            "safetybot_updates_handled", "Updates received from Telegram", ["type"], registry=r
+        )
+        self.telegram_errors = Counter(
+            "safetybot_telegram_errors", "Telegram API failures by kind", ["kind"], registry=r
+        )
+        self.handler_errors = Counter(
+            "safetybot_handler_errors", "Exceptions in update handlers and jobs", registry=r
+        )
+        self.webhook_rejected = Counter(
+            "safetybot_webhook_rejected", "Webhook requests without the right secret", registry=r
+        )
+
+    def observe_report(self, report: DispatchReport) -> None:
+        self.ticks.inc()
+        self.sent.inc(report.sent)
+        self.failed.inc(report.failed)
+        self.retried.inc(report.retried)
+        self.skipped.inc(report.skipped + report.superseded)
+        self.messages.inc(report.messages)
+        self.last_tick.set_to_current_time()
+
+    def observe_outbox(self, stats: OutboxStats) -> None:
+        self.pending.set(stats.pending)
+        self.due.set(stats.due)
+        self.lag.set(stats.lag_seconds)
+
+    def count_error(self, exc: BaseException) -> None:
+        kind = error_kind(exc)
+        if kind is not None:
+            self.telegram_errors.labels(kind=kind).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class CountingNotifier:
+    """Wraps the dispatcher's notifier: every failed send is counted by kind, then re-raised."""
+
+    def __init__(self, inner: Notifier, metrics: Metrics) -> None:
+        self.inner = inner
+        self.metrics = metrics
+
+    async def send_reminder(self, outgoing: OutgoingReminder) -> int:
+        try:
+            return await self.inner.send_reminder(outgoing)
+        except Exception as exc:
+            self.metrics.count_error(exc)
+            raise
+
+
+async def count_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """TypeHandler callback in group -1: count, never answer, never stop other handlers."""
+    metrics = context.bot_data.get(METRICS_KEY)
+    if isinstance(metrics, Metrics) and isinstance(update, Update):
+        metrics.updates.labels(type=update_type(update)).inc()
+
+
+def install_metrics(app: Application[Any, Any, Any, Any, Any, Any]) -> Metrics:
+    """Attach a fresh ``Metrics`` to a built application (before it starts)."""
+    metrics = Metrics()
+    app.bot_data[METRICS_KEY] = metrics
+    runtime = runtime_of(app.bot_data)
+    runtime.tick_listeners.append(metrics.observe_report)
+    if runtime.dispatcher is not None:
+        runtime.dispatcher.notifier = CountingNotifier(runtime.dispatcher.notifier, metrics)
+
+    async def on_error(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if context.error is not None:
+            metrics.handler_errors.inc()
+            metrics.count_error(context.error)
+
+    app.add_error_handler(on_error)
+    return metrics

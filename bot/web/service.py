@@ -1,0 +1,124 @@
+"""One running instance of the bot: start in polling or webhook mode, stop gracefully.
+
+Stopping follows the order that loses nothing and sends nothing twice:
+1. stop taking updates (the webhook answers 503 so Telegram re-delivers; polling stops),
+2. wait for the dispatch wave in flight to finish its sends (``Runtime.close``),
+3. hand this worker's remaining claims back to the outbox (``outbox.release_worker``),
+4. stop PTB (queued updates are handled, jobs end), then the HTTP server.
+The webhook is never deleted on stop: other instances keep serving it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from bot.config import Settings
+from bot.runtime import runtime_of
+from bot.services import outbox
+from bot.services.context import AppContext
+from bot.telegram.app import build_application, worker_name
+from bot.web.metrics import install_metrics
+from bot.web.server import WebServer
+
+log = logging.getLogger(__name__)
+
+
+def public_webhook_url(settings: Settings) -> str:
+    """WEBHOOK_URL as given, or with WEBHOOK_PATH appended when it names only a host."""
+    assert settings.webhook_url is not None
+    if urlsplit(settings.webhook_url).path in ("", "/"):
+        return settings.webhook_url.rstrip("/") + "/" + settings.webhook_path.strip("/")
+    return settings.webhook_url
+
+
+class BotService:
+    """The PTB application plus its HTTP server, started and stopped as one."""
+
+    def __init__(self, ctx: AppContext, *, auto_tick: bool = True) -> None:
+        self.ctx = ctx
+        self.app = build_application(ctx, auto_tick=auto_tick)
+        self.runtime = runtime_of(self.app.bot_data)
+        self.metrics = install_metrics(self.app)
+        self.worker = self.runtime.dispatcher.worker if self.runtime.dispatcher else worker_name()
+        self.server: WebServer | None = None
+        self.stopped = False
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self.ctx.settings.webhook_url is not None
+
+    async def start(self) -> None:
+        s = self.ctx.settings
+        await self.app.initialize()
+        if self.app.post_init is not None:
+            await self.app.post_init(self.app)
+        await self.app.start()
+        # One wave before taking traffic: catch-up goes out first, and /healthz is green as
+        # soon as the server answers. A database that is down fails the start here, loudly.
+        await self.runtime.tick()
+        if self.webhook_mode:
+            assert s.webhook_secret is not None
+            secret = s.webhook_secret.get_secret_value()
+            self.server = WebServer(
+                self.app,
+                self.metrics,
+                host=s.webhook_listen,
+                port=s.webhook_port,
+                secret=secret,
+                path=s.webhook_path,
+            )
+            await self.server.start()
+            await self.app.bot.set_webhook(
+                public_webhook_url(s), secret_token=secret, allowed_updates=Update.ALL_TYPES
+            )
+            log.info("webhook mode: worker %s, Telegram posts to %s", self.worker, s.webhook_url)
+            return
+        if s.metrics_port is not None:
+            self.server = WebServer(
+                self.app, self.metrics, host=s.webhook_listen, port=s.metrics_port
+            )
+            await self.server.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("polling mode: worker %s", self.worker)
+
+    async def stop(self) -> None:
+        """Graceful stop (see the module docstring); safe after a partial start, and twice."""
+        if self.stopped:
+            return
+        self.stopped = True
+        log.info("stopping: no new updates, finishing the dispatch wave in flight")
+        if self.server is not None:
+            self.server.accepting = False
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        await self.runtime.close()
+        with self.ctx.session() as session:
+            released = outbox.release_worker(session, self.worker)
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        if self.server is not None:
+            await self.server.stop()
+        log.info("stopped: %d claimed reminder(s) handed back to the outbox", released)
+
+
+async def run_until_signalled(ctx: AppContext) -> int:
+    """``safetybot run``: start, wait for SIGTERM or SIGINT, stop gracefully."""
+    service = BotService(ctx)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await service.start()
+        await stop.wait()
+    finally:
+        await service.stop()
+        ctx.engine.dispose()
+    return 0
