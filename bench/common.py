@@ -33,11 +33,19 @@ NOW = dt.datetime(2026, 12, 1, 9, 5, tzinfo=SHANGHAI)  # a Tuesday, just after t
 # Duties a hazardous-chemicals enterprise has, one (obligation, area) each, so nothing in a
 # chat's wave supersedes anything else: every seeded reminder is really posted.
 DUTIES: tuple[tuple[str, str | None], ...] = (
-    ("responsibility-review", None), ("safety-budget", None), ("post-safety-cards", None),
-    ("emergency-drill", None), ("evacuation-drill", "office"), ("evacuation-drill", "production"),
-    ("evacuation-drill", "living"), ("leader-inspection", None), ("leader-study", None),
-    ("weekly-check", None), ("monthly-dispatch", None), ("major-hazard-rectification", None),
-)  # fmt: skip
+    ("responsibility-review", None),
+    ("safety-budget", None),
+    ("post-safety-cards", None),
+    ("emergency-drill", None),
+    ("evacuation-drill", "office"),
+    ("evacuation-drill", "production"),
+    ("evacuation-drill", "living"),
+    ("leader-inspection", None),
+    ("leader-study", None),
+    ("weekly-check", None),
+    ("monthly-dispatch", None),
+    ("major-hazard-rectification", None),
+)
 
 
 def quiet() -> None:
@@ -87,9 +95,15 @@ def seed_enterprises(engine: Engine, chat_ids: Sequence[int], *, now: dt.datetim
     table = SQLModel.metadata.tables["enterprise"]
     created = now.astimezone(dt.UTC) - dt.timedelta(days=60)
     rows = [
-        {"chat_id": c, "name": f"某某化工{n:05d}", "sector": "hazardous_chemicals",
-         "high_risk": True, "created_by": 1, "created_at": created,
-         "materialized_until": now.date() + dt.timedelta(days=400)}  # fmt: skip
+        {
+            "chat_id": c,
+            "name": f"某某化工{n:05d}",
+            "sector": "hazardous_chemicals",
+            "high_risk": True,
+            "created_by": 1,
+            "created_at": created,
+            "materialized_until": now.date() + dt.timedelta(days=400),
+        }
         for n, c in enumerate(chat_ids)
     ]
     with engine.begin() as conn:
@@ -115,14 +129,24 @@ def seed_reminders(
     for j, (obligation, area) in enumerate(DUTIES[:items]):
         key = f"{obligation}/{area or '-'}/bench"
         due = now + dt.timedelta(days=7) if j >= items - lead else now - dt.timedelta(hours=6 * j)
-        kinds[key] = "lead-7" if j >= items - lead else "due" if due.date() == today else "overdue-1"
+        kinds[key] = (
+            "lead-7" if j >= items - lead else "due" if due.date() == today else "overdue-1"
+        )
         occurrences += [
-            {"enterprise_id": e, "key": key, "area": area, "obligation_id": obligation,
-             "label": "bench", "quota": 1, "status": "open", "due_at": due.astimezone(dt.UTC),
-             "window_start": today - dt.timedelta(days=7),
-             "window_end": today + dt.timedelta(days=7)}
+            {
+                "enterprise_id": e,
+                "key": key,
+                "area": area,
+                "obligation_id": obligation,
+                "label": "bench",
+                "quota": 1,
+                "status": "open",
+                "due_at": due.astimezone(dt.UTC),
+                "window_start": today - dt.timedelta(days=7),
+                "window_end": today + dt.timedelta(days=7),
+            }
             for e in enterprise_ids
-        ]  # fmt: skip
+        ]
     occurrences.sort(key=lambda o: o["enterprise_id"])  # enterprise by enterprise
     with engine.begin() as conn:
         conn.execute(occ.insert(), occurrences)
@@ -130,10 +154,16 @@ def seed_reminders(
             select(occ.c.id, occ.c.enterprise_id, occ.c.key).order_by(occ.c.id)
         ).all()
         reminders = [
-            {"occurrence_id": i, "enterprise_id": e, "kind": kinds[key], "fire_at": fire,
-             "state": "pending", "attempts": 0}
+            {
+                "occurrence_id": i,
+                "enterprise_id": e,
+                "kind": kinds[key],
+                "fire_at": fire,
+                "state": "pending",
+                "attempts": 0,
+            }
             for i, e, key in rows
-        ]  # fmt: skip
+        ]
         conn.execute(rem.insert(), reminders)
     return len(reminders)
 
@@ -208,10 +238,10 @@ def top_functions(profile: cProfile.Profile, *, top: int) -> list[str]:
         return f"{func} ({short}:{line})" if line else func
 
     lines = [f"total profiled time {total:.2f} s", "own time (tottime), all code:"]
-    for tt, ct, nc, key in sorted(rows, key=lambda r: r[0], reverse=True)[:top]:
+    for tt, _ct, nc, key in sorted(rows, key=lambda r: r[0], reverse=True)[:top]:
         lines.append(f"  {tt / total:6.1%}  {tt:7.3f} s  {nc:>8} calls  {name(key)}")
     lines.append("total time (cumtime), our code (bot/):")
     ours = [r for r in rows if "/bot/" in r[3][0] and "/site-packages/" not in r[3][0]]
-    for tt, ct, nc, key in sorted(ours, key=lambda r: r[1], reverse=True)[:top]:
+    for _tt, ct, nc, key in sorted(ours, key=lambda r: r[1], reverse=True)[:top]:
         lines.append(f"  {ct / total:6.1%}  {ct:7.3f} s  {nc:>8} calls  {name(key)}")
     return lines

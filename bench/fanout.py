@@ -163,9 +163,9 @@ async def _run(
             "due_before_lead": ordered,
         }
         if running:
-            result["share_of_limit"] = result["messages_per_s"] / LIMITS[
-                "rate_limit_overall_per_second"
-            ]
+            result["share_of_limit"] = (
+                result["messages_per_s"] / LIMITS["rate_limit_overall_per_second"]
+            )
         if bare:
             bare_seconds, bare_cpu = await _bare_loop(emu, sends)
             result["bare_seconds"] = bare_seconds

@@ -73,11 +73,21 @@ def _year_of_duties() -> list[tuple[str, str, dt.date, dt.date, dt.datetime, int
 def _data(enterprises: int, confirmations: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Batches of rows per table, in foreign-key order, with explicit ids."""
     created = NOW.astimezone(dt.UTC) - dt.timedelta(days=400)
-    yield "enterprise", [
-        {"id": e, "chat_id": -1_000_000 - e, "name": f"企业{e:04d}", "sector": "hazardous_chemicals",
-         "high_risk": True, "created_by": 1, "created_at": created}  # fmt: skip
-        for e in range(1, enterprises + 1)
-    ]
+    yield (
+        "enterprise",
+        [
+            {
+                "id": e,
+                "chat_id": -1_000_000 - e,
+                "name": f"企业{e:04d}",
+                "sector": "hazardous_chemicals",
+                "high_risk": True,
+                "created_by": 1,
+                "created_at": created,
+            }
+            for e in range(1, enterprises + 1)
+        ],
+    )
     template = _year_of_duties()
     per_enterprise = confirmations // enterprises
     occ_id = conf_id = 0
@@ -90,10 +100,19 @@ def _data(enterprises: int, confirmations: int) -> Iterator[tuple[str, list[dict
             done = due < NOW and (e * 7 + i) % 100 < 80 + e % 20  # 80-99 % done per enterprise
             done_at = due - dt.timedelta(hours=2) if done else None
             occurrences.append(
-                {"id": occ_id, "enterprise_id": e, "key": f"{obligation}:{label}",
-                 "obligation_id": obligation, "label": label, "window_start": start,
-                 "window_end": end, "due_at": due, "quota": quota,
-                 "status": "done" if done else "open", "done_at": done_at}  # fmt: skip
+                {
+                    "id": occ_id,
+                    "enterprise_id": e,
+                    "key": f"{obligation}:{label}",
+                    "obligation_id": obligation,
+                    "label": label,
+                    "window_start": start,
+                    "window_end": end,
+                    "due_at": due,
+                    "quota": quota,
+                    "status": "done" if done else "open",
+                    "done_at": done_at,
+                }
             )
             if done_at is not None:
                 done_ids.append((occ_id, done_at))
@@ -101,9 +120,15 @@ def _data(enterprises: int, confirmations: int) -> Iterator[tuple[str, list[dict
             occurrence, at = done_ids[n % len(done_ids)]
             conf_id += 1
             confirms.append(
-                {"id": conf_id, "occurrence_id": occurrence, "enterprise_id": e,
-                 "user_id": 10_000 + n // len(done_ids), "user_name": f"工人{n // len(done_ids)}",
-                 "slot": 0, "confirmed_at": at}  # fmt: skip
+                {
+                    "id": conf_id,
+                    "occurrence_id": occurrence,
+                    "enterprise_id": e,
+                    "user_id": 10_000 + n // len(done_ids),
+                    "user_name": f"工人{n // len(done_ids)}",
+                    "slot": 0,
+                    "confirmed_at": at,
+                }
             )
         if len(occurrences) >= BATCH:
             yield "occurrence", occurrences
@@ -122,9 +147,17 @@ def build(engine: Engine, enterprises: int, confirmations: int, office_size: int
     counts: dict[str, int] = {}
     with engine.begin() as conn:
         for table, rows in _data(enterprises, confirmations):
-            if rows:
+            if not rows:
+                continue
+            if engine.dialect.name == "postgresql" and table != "enterprise":  # COPY: much faster
+                columns = list(rows[0])
+                cursor = conn.connection.cursor()
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    for row in rows:
+                        copy.write_row([row[c] for c in columns])
+            else:
                 conn.execute(SQLModel.metadata.tables[table].insert(), rows)
-                counts[table] = counts.get(table, 0) + len(rows)
+            counts[table] = counts.get(table, 0) + len(rows)
         step = max(enterprises // office_size, 1)
         conn.execute(
             SQLModel.metadata.tables["office"].insert(),
@@ -167,7 +200,9 @@ def report_collect(engine: Engine, chat_id: int) -> tuple[float, int]:
 
 
 def run(label: str, url: str, args: argparse.Namespace) -> None:
-    print(f"{label}: building {args.enterprises:,} enterprises, {args.confirmations:,} confirmations")
+    print(
+        f"{label}: building {args.enterprises:,} enterprises, {args.confirmations:,} confirmations"
+    )
     engine = make_engine(url)
     started = time.perf_counter()
     chat_id = build(engine, args.enterprises, args.confirmations, args.office)

@@ -9,6 +9,7 @@ from bot.catalog.holidays import calendar_warnings, load_work_calendar
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.services.context import AppContext
+from bot.services.quiz import question_bank
 from bot.store.db import make_engine, upgrade
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
     if settings.db_auto_migrate:
         upgrade(engine)
     catalog = load_catalog(settings.schedules_dir)
+    question_bank(settings)  # a question Telegram would refuse as a poll stops the start here
     calendar = load_work_calendar(settings.schedules_dir / "holidays")
     for warning in calendar_warnings(calendar, clock.now().date()):
         log.warning("%s", warning)

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     rate_limit_group_per_minute: float = Field(default=20, gt=0)
     rate_limit_group_period_seconds: float = Field(default=60, gt=0)
     rate_limit_max_retries: int = Field(default=3, ge=0)
+    # Bot API request timeouts (seconds). A send that times out may still have been delivered;
+    # the outbox sends it again (at most one duplicate, see docs/reliability.md).
+    telegram_connect_timeout: float = Field(default=5, gt=0)
+    telegram_read_timeout: float = Field(default=10, gt=0)
+    telegram_write_timeout: float = Field(default=10, gt=0)
+    telegram_pool_timeout: float = Field(default=5, gt=0)
     # 逢查必考 knowledge checks: share of right answers needed to pass, days until a failed
     # worker's retest, minutes a worker has for a spot check before unanswered questions count wrong.
     quiz_pass_mark: float = Field(default=0.8, gt=0, le=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,9 @@ class Runtime:
     dispatcher: Dispatcher | None = None
     scheduler: Scheduler | None = None
     last_tick: dt.datetime | None = None
+    # Periodic jobs of other features (end stale drills, close expired checks, …), run after
+    # each dispatch wave with the tick's ``now``; a failing hook is logged and never stops the tick.
+    hooks: list[Callable[[dt.datetime], Awaitable[object]]] = field(default_factory=list)
     # Called with every tick's report (metrics read the dispatcher here, not inside it).
     tick_listeners: list[Callable[[DispatchReport], None]] = field(default_factory=list)
     closing: bool = False
@@ -52,6 +55,11 @@ class Runtime:
             report = (
                 DispatchReport() if self.dispatcher is None else await self.dispatcher.run_once()
             )
+            for hook in self.hooks:
+                try:
+                    await hook(now)
+                except Exception:
+                    log.exception("tick hook %s failed", getattr(hook, "__name__", hook))
             self.last_tick = now
             if report.sent or report.failed or report.retried:
                 log.info(

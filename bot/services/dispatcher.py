@@ -8,9 +8,10 @@ Reminders for occurrences that are already done are skipped, never posted.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from collections import defaultdict
+import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -95,30 +96,56 @@ def plan_chat(
 
 
 class Dispatcher:
-    """Runs one dispatch wave at a time; several dispatchers may share one database."""
+    """Runs one dispatch at a time; several dispatchers may share one database.
+
+    A dispatch is a series of waves. A wave claims up to ``batch`` reminders, loads them and
+    their enterprises with one query and posts one message per chat, up to ``concurrency``
+    chats at a time (PTB's rate limiter paces the sends; one wave never holds two messages
+    for the same chat, so per-chat order is kept). While waves come back full and clean the
+    backlog is drained, for about one dispatch interval, instead of waiting for the next tick.
+    """
 
     def __init__(
-        self, ctx: AppContext, notifier: Notifier, *, worker: str, batch: int = 500
+        self,
+        ctx: AppContext,
+        notifier: Notifier,
+        *,
+        worker: str,
+        batch: int = 500,
+        concurrency: int = 32,
     ) -> None:
         self.ctx = ctx
         self.notifier = notifier
         self.worker = worker
         self.batch = batch
+        self.concurrency = concurrency
 
-    def _load(self, ids: list[int]) -> dict[int, list[tuple[ReminderRow, OccurrenceRow]]]:
+    def _load(
+        self, ids: list[int]
+    ) -> dict[int, tuple[Enterprise, list[tuple[ReminderRow, OccurrenceRow]]]]:
         with self.ctx.session() as session:
-            pairs = session.exec(
-                select(ReminderRow, OccurrenceRow)
+            triples = session.exec(
+                select(ReminderRow, OccurrenceRow, Enterprise)
                 .join(OccurrenceRow, col(OccurrenceRow.id) == col(ReminderRow.occurrence_id))
+                .join(Enterprise, col(Enterprise.id) == col(ReminderRow.enterprise_id))
                 .where(col(ReminderRow.id).in_(ids))
             ).all()
-        by_enterprise: dict[int, list[tuple[ReminderRow, OccurrenceRow]]] = defaultdict(list)
-        for r, o in pairs:
-            by_enterprise[r.enterprise_id].append((r, o))
+        by_enterprise: dict[int, tuple[Enterprise, list[tuple[ReminderRow, OccurrenceRow]]]] = {}
+        for r, o, e in triples:
+            by_enterprise.setdefault(r.enterprise_id, (e, []))[1].append((r, o))
         return by_enterprise
 
     async def run_once(self) -> DispatchReport:
         report = DispatchReport()
+        budget = time.monotonic() + self.ctx.settings.dispatch_interval_seconds
+        while True:
+            retried = report.retried
+            claimed = len(await self._wave(report))
+            if claimed < self.batch or report.retried > retried or time.monotonic() > budget:
+                return report
+
+    async def _wave(self, report: DispatchReport) -> list[int]:
+        """Claim one batch and post it; returns the claimed ids."""
         now = self.ctx.clock.now()
         lease = dt.timedelta(seconds=self.ctx.settings.claim_lease_seconds)
         with self.ctx.session() as session:
@@ -126,15 +153,27 @@ class Dispatcher:
                 session, now=now, worker=self.worker, lease=lease, limit=self.batch
             )
         if not ids:
-            return report
+            return ids
         catch_up_after = dt.timedelta(minutes=self.ctx.settings.catchup_after_minutes)
-        for enterprise_id, rows in self._load(ids).items():
-            await self._dispatch_chat(enterprise_id, rows, now, catch_up_after, report)
-        return report
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(
+            enterprise: Enterprise, rows: list[tuple[ReminderRow, OccurrenceRow]]
+        ) -> None:
+            async with slots:
+                await self._dispatch_chat(enterprise, rows, now, catch_up_after, report)
+
+        outcomes = await asyncio.gather(
+            *(one(e, rows) for e, rows in self._load(ids).values()), return_exceptions=True
+        )
+        for outcome in outcomes:  # a crash mid-wave still surfaces, after the other chats
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return ids
 
     async def _dispatch_chat(
         self,
-        enterprise_id: int,
+        enterprise: Enterprise,
         rows: list[tuple[ReminderRow, OccurrenceRow]],
         now: dt.datetime,
         catch_up_after: dt.timedelta,
@@ -142,13 +181,13 @@ class Dispatcher:
     ) -> None:
         items, skip, superseded, catch_up = plan_chat(rows, now=now, catch_up_after=catch_up_after)
         send_ids = [i.reminder_id for i in items]
-        with self.ctx.session() as session:
-            outbox.mark(session, skip, worker=self.worker, state=ReminderState.SKIPPED)
-            outbox.mark(session, superseded, worker=self.worker, state=ReminderState.SUPERSEDED)
-            enterprise = session.get(Enterprise, enterprise_id)
+        if skip or superseded:
+            with self.ctx.session() as session:
+                outbox.mark(session, skip, worker=self.worker, state=ReminderState.SKIPPED)
+                outbox.mark(session, superseded, worker=self.worker, state=ReminderState.SUPERSEDED)
         report.skipped += len(skip)
         report.superseded += len(superseded)
-        if not items or enterprise is None:
+        if not items:
             return
         if not enterprise.active:
             with self.ctx.session() as session:
@@ -184,7 +223,7 @@ class Dispatcher:
                     error=str(gone)[:200],
                 )
             report.failed += len(send_ids)
-            log.warning("chat gone, enterprise %s deactivated", enterprise_id)
+            log.warning("chat gone, enterprise %s deactivated", enterprise.id)
             return
         except RetryLater as slow:
             retry_at = now + dt.timedelta(seconds=slow.seconds)
@@ -195,7 +234,7 @@ class Dispatcher:
             report.retried += len(send_ids)
             return
         except Exception as exc:
-            log.exception("sending reminders to enterprise %s failed", enterprise_id)
+            log.exception("sending reminders to enterprise %s failed", enterprise.id)
             with self.ctx.session() as session:
                 outbox.release(session, send_ids, worker=self.worker, error=type(exc).__name__)
             report.retried += len(send_ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from functools import partial
 
 from telegram import (
     BotCommand,
@@ -14,13 +15,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
 
 from bot.render import Renderer
 from bot.runtime import RUNTIME_KEY, Runtime
 from bot.scheduling import JobQueueScheduler
 from bot.services.context import AppContext
 from bot.services.dispatcher import Dispatcher
+from bot.telegram.drill_live import end_stale_drills
 from bot.telegram.handlers import (
     drill,
     duties,
@@ -37,6 +39,8 @@ from bot.telegram.handlers import (
     stats,
 )
 from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.quiz_jobs import close_expired_checks, send_due_retests
+from bot.telegram.ratelimit import RateLimiter
 from bot.telegram.roles import AdminCache
 from bot.web.metrics import count_update
 
@@ -74,7 +78,7 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
     s = ctx.settings
     if s.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    limiter = AIORateLimiter(
+    limiter = RateLimiter(
         overall_max_rate=s.rate_limit_overall_per_second,
         overall_time_period=1,
         group_max_rate=s.rate_limit_group_per_minute,
@@ -89,6 +93,10 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
         .token(s.telegram_bot_token.get_secret_value())
         .base_url(s.telegram_api_base_url)
         .defaults(defaults)
+        .connect_timeout(s.telegram_connect_timeout)
+        .read_timeout(s.telegram_read_timeout)
+        .write_timeout(s.telegram_write_timeout)
+        .pool_timeout(s.telegram_pool_timeout)
     )
     if s.telegram_api_base_file_url:
         builder = builder.base_file_url(s.telegram_api_base_file_url)
@@ -100,13 +108,28 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
         ctx, TelegramNotifier(app.bot, ctx, renderer), worker=worker_name()
     )
     app.bot_data[RUNTIME_KEY] = runtime
+    for hook in (end_stale_drills, close_expired_checks, send_due_retests):
+        runtime.hooks.append(partial(hook, ctx, app.bot, renderer))
     if auto_tick and app.job_queue is not None:
         scheduler = JobQueueScheduler(app.job_queue, runtime.tick, s.dispatch_interval_seconds)
         runtime.scheduler = scheduler
         scheduler.start()
 
     app.add_handler(TypeHandler(Update, count_update), group=-1)  # metrics: counts, never answers
-    modules = (membership, setup, reminders, evidence, roster, duties, office, quiz, drill, stats, language, help)
+    modules = (
+        membership,
+        setup,
+        reminders,
+        evidence,
+        roster,
+        duties,
+        office,
+        quiz,
+        drill,
+        stats,
+        language,
+        help,
+    )
     for module in modules:
         app.add_handlers(module.handlers())
     office.bind(app, runtime)  # the office /stats filter looks chats up in this database

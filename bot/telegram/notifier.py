@@ -14,7 +14,7 @@ from telegram import Bot
 from bot.render import Renderer
 from bot.services.context import AppContext
 from bot.services.dispatcher import OutgoingReminder, kind_family
-from bot.services.reminder_views import item_view
+from bot.services.reminder_views import item_views
 from bot.telegram.presenter import item_context, reminder_message
 from bot.telegram.sending import send_html
 
@@ -29,15 +29,17 @@ class TelegramNotifier:
 
     async def send_reminder(self, outgoing: OutgoingReminder) -> int:
         with self.ctx.session() as session:
-            views = [
-                item_view(session, self.ctx.catalog, i.kind, i.occurrence) for i in outgoing.items
-            ]
+            views = item_views(
+                session, self.ctx.catalog, [(i.kind, i.occurrence) for i in outgoing.items]
+            )
         now = self.ctx.clock.now()
         enterprise = outgoing.enterprise
         text, keyboard = reminder_message(
             self.renderer, self.ctx.catalog, enterprise, views, catch_up=outgoing.catch_up, now=now
         )
-        message = await send_html(self.bot, enterprise.chat_id, text, keyboard)
+        # No waiting inside the rate limiter on a 429: the outbox parks this chat's rows
+        # and the wave goes on with the other chats.
+        message = await send_html(self.bot, enterprise.chat_id, text, keyboard, retry_429=False)
         escalated = [v for v in views if kind_family(v.kind) == "escalate"]
         if escalated and enterprise.safety_officer_id:
             items = [item_context(self.ctx.catalog, enterprise, v, now) for v in escalated]

@@ -1,16 +1,22 @@
 """The one send path: long texts split, Telegram errors mapped to domain exceptions.
 
-PTB's AIORateLimiter already retries RetryAfter a few times; what still surfaces here is
-turned into RetryLater so the outbox reschedules instead of losing the reminder.
+PTB's AIORateLimiter retries RetryAfter a few times (not for the outbox, see
+``bot.telegram.ratelimit``); what surfaces here is turned into RetryLater so the outbox
+reschedules instead of losing the reminder.
 """
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
+from telegram.ext import ExtBot
 
 from bot.errors import ChatGone, ChatMoved, RetryLater
+from bot.telegram.ratelimit import NO_RETRY
 
 _GONE = (
     "chat not found",
@@ -21,34 +27,92 @@ _GONE = (
 )
 
 
+_ATOM = re.compile(r"<[^<>]*>|&#?[A-Za-z0-9]{1,10};|.", re.DOTALL)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_WHOLE_TAG = re.compile(r"<[^<>]*>")
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _closing(tags: list[tuple[str, str]]) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(tags))
+
+
+def _after(tags: list[tuple[str, str]], atom: str) -> list[tuple[str, str]]:
+    """The tags open after ``atom`` (a tag, an entity or one character)."""
+    match = _TAG.match(atom)
+    if match is None:
+        return tags
+    name = match.group(2).lower()
+    if not match.group(1):
+        return [*tags, (name, atom)]
+    for i in range(len(tags) - 1, -1, -1):
+        if tags[i][0] == name:
+            return tags[:i] + tags[i + 1 :]
+    return tags
+
+
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split at line breaks so no part exceeds ``limit`` (a single over-long line is cut hard)."""
+    """Split Telegram HTML into parts of at most ``limit`` UTF-16 units, each valid on its own.
+
+    Parts end at line breaks where possible; a line longer than a part is cut between
+    characters, never inside a tag or an entity (``&amp;``), and a tag open at a cut is closed
+    there and opened again in the next part. A hard cut of the HTML source would make Telegram
+    refuse the part ("can't parse entities") on every retry, so the reminder would never arrive.
+    """
     parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    return parts
+    atoms: list[str] = []  # the part being built, starting with the tags it re-opens
+    size, prefix = 0, 0  # its length, and how many of its atoms are re-opened tags
+    tags: list[tuple[str, str]] = []
+    newline: tuple[int, list[tuple[str, str]]] | None = None  # atoms and tags after the last "\n"
+
+    def restart(rest: list[str], still_open: list[tuple[str, str]]) -> None:
+        nonlocal atoms, size, prefix, newline
+        atoms = [opening for _, opening in still_open] + rest
+        prefix, newline = len(still_open), None
+        size = sum(_units(a) for a in atoms)
+
+    for atom in _ATOM.findall(text):
+        grown = _after(tags, atom)
+        while len(atoms) > prefix and size + _units(atom) + _units(_closing(grown)) > limit:
+            if newline is not None and newline[0] > prefix + 1:
+                at, open_then = newline
+                parts.append("".join(atoms[: at - 1]) + _closing(open_then))
+                restart(atoms[at:], open_then)
+            else:
+                parts.append("".join(atoms) + _closing(tags))
+                restart([], tags)
+        atoms.append(atom)
+        size += _units(atom)
+        tags = grown
+        if atom == "\n":
+            newline = (len(atoms), tags)
+    parts.append("".join(atoms) + _closing(tags))
+    kept = [p for p in parts if _WHOLE_TAG.sub("", p).strip()]
+    return kept or [parts[-1]]
 
 
 async def send_html(
-    bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    *,
+    retry_429: bool = True,
 ) -> Message:
-    """Send ``text`` (Telegram HTML); the keyboard goes on the last part. Raises domain errors."""
+    """Send ``text`` (Telegram HTML); the keyboard goes on the last part. Raises domain errors.
+
+    ``retry_429=False`` (the outbox) skips the rate limiter's waiting on a 429, which would hold
+    back every other chat: the RetryLater surfaces at once and the caller reschedules.
+    """
     parts = split_text(text)
     message: Message | None = None
+    limit: dict[str, Any] = (
+        {"rate_limit_args": NO_RETRY} if not retry_429 and isinstance(bot, ExtBot) else {}
+    )
     try:
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
@@ -57,6 +121,7 @@ async def send_html(
                 part,
                 parse_mode=ParseMode.HTML,
                 reply_markup=reply_markup if last else None,
+                **limit,
             )
     except ChatMigrated as exc:
         raise ChatMoved(exc.new_chat_id) from exc

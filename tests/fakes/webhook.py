@@ -22,7 +22,7 @@ from bot.emulator import BotApiEmulator
 from bot.web.server import SECRET_HEADER
 from bot.web.service import BotService
 
-SECRET = "test-webhook-secret-0123456789abcdef"  # noqa: S105 - a test value
+SECRET = "test-webhook-secret-0123456789abcdef"
 PUBLIC_URL = "https://bot.example.invalid/telegram"
 
 JSON = dict[str, Any]

@@ -235,3 +235,26 @@ async def test_forged_and_stale_buttons_change_nothing(bot: LocalBot) -> None:
     with bot.ctx.session() as s:
         assert s.exec(select(Confirmation)).all() == []
         assert s.get(OccurrenceRow, december.id).status == "open"  # type: ignore[union-attr]
+
+
+async def test_confirming_an_inspection_offers_the_knowledge_check(bot: LocalBot) -> None:
+    group, december, reminder = await leader_reminder(bot)
+    emu = bot.emulator
+    after = emu.cursor(group.chat_id)
+    await press(group, group.admin, reminder, f"cf:{december.id}")
+    prompt = await emu.wait_for_message(
+        group.chat_id, lambda m: "逢查必考" in (m.text or ""), after=after
+    )
+    assert any((cb or "").startswith("qz") for _, cb in prompt.buttons())
+
+
+async def test_the_tick_ends_a_drill_left_running(bot: LocalBot) -> None:
+    group = await group_with_bot(bot)
+    await group.setup()
+    await group.say(group.admin, "/drill 火灾 生产 2", expect="火灾")
+    bot.clock.advance(dt.timedelta(minutes=61))
+    after = bot.emulator.cursor(group.chat_id)
+    await bot.tick()
+    await bot.emulator.wait_for_message(
+        group.chat_id, lambda m: "演练报告" in (m.text or ""), after=after
+    )

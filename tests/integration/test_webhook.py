@@ -141,7 +141,8 @@ async def test_metrics_count_updates_reminders_lag_and_telegram_errors(
     assert (_sample(text, "safetybot_reminders_pending") or 0) > 0
     assert (_sample(text, "safetybot_reminders_due") or 0) > 0
     assert (_sample(text, "safetybot_dispatch_lag_seconds") or 0) >= 600
-    assert _sample(text, "safetybot_updates_handled_total", type="message") == 2.0  # joined + /setup
+    # the "bot joined" service message and /setup; the bot's own replies are not updates
+    assert _sample(text, "safetybot_updates_handled_total", type="message") == 2.0
     assert _sample(text, "safetybot_updates_handled_total", type="my_chat_member") == 1.0
 
     report = await wb.service.runtime.tick()
@@ -202,8 +203,8 @@ async def test_graceful_stop_finishes_the_wave_in_flight_and_releases_claims(
     stop = asyncio.create_task(service.stop())
     stop.add_done_callback(lambda _: finished.append("stop"))
     assert service.server is not None
-    while service.server.accepting:  # the stop task has started
-        await asyncio.sleep(0)
+    await asyncio.sleep(0)  # one turn: the wave is sending, the stop waits for it
+    assert not service.server.accepting
     emu = wb.emulator
     emu.send_text(chat, admin, "/help")
     assert await wb.deliver() == [503]  # Telegram will re-deliver it to a live instance
@@ -249,6 +250,24 @@ async def test_logs_hold_neither_the_token_nor_what_people_wrote(
     await wb.service.runtime.tick()
     lines = [r.getMessage() + (r.exc_text or "") for r in production_logging.records]
     assert any("dispatch: sent=" in line for line in lines)  # the run did log events
-    for line in lines:
-        for forbidden in (DEMO_TOKEN, SECRET, "机密内容", "secret-text-4711", "私密文字", "某某化工有限公司"):
-            assert forbidden not in line
+    forbidden = (DEMO_TOKEN, SECRET, "机密内容", "secret-text-4711", "私密文字", "某某化工有限公司")
+    assert not [(word, line) for line in lines for word in forbidden if word in line]
+
+
+async def test_polling_mode_serves_health_and_metrics_on_the_metrics_port(
+    database_url: str, clock: FakeClock
+) -> None:
+    async with webhook_bot(
+        database_url=database_url, clock=clock, webhook_url=None, metrics_port=0
+    ) as polling:
+        assert polling.service.app.updater is not None and polling.service.app.updater.running
+        emu = polling.emulator
+        admin = emu.create_user("张主任")
+        chat = emu.create_group("安全群", admins=[admin])
+        emu.add_bot_to_group(chat, by=admin)  # fetched by getUpdates, not posted by the test
+        await emu.wait_for_message(chat["id"])
+        assert (await polling.get("/healthz"))[0] == 200
+        _, text = await polling.get("/metrics")
+        assert _sample(text, "safetybot_updates_handled_total", type="my_chat_member") == 1.0
+        async with polling.http.post(f"{polling.base}/telegram", json={}) as r:
+            assert r.status == 404  # no webhook route in polling mode

@@ -34,33 +34,48 @@ Person = tuple[int, str, str | None]  # user id, display name, username
 
 
 async def quiz_command(update: Update, context: Context) -> None:
-    chat, user, runtime = update.effective_chat, update.effective_user, rt(context)
-    assert chat is not None and user is not None
-    ctx, bank = runtime.ctx, quizzes.question_bank(runtime.ctx.settings)
+    """``/quiz [n]``: quiz polls in a group, a button quiz with explanations in private."""
+    chat = update.effective_chat
+    assert chat is not None
     try:
-        with ctx.session() as session:
-            if chat.type != Chat.PRIVATE:
-                n = rules.question_count(next(iter(context.args or []), None))
-                enterprise, asked = quizzes.start_group_quiz(
-                    session, chat_id=chat.id, n=n, bank=bank, now=ctx.clock.now()
-                )
-            else:
-                first = quiz_answers.start_private_quiz(
-                    session,
-                    user_id=user.id,
-                    user_name=display_name(update),
-                    locale=chat_locale(context, update),
-                    bank=bank,
-                    now=ctx.clock.now(),
-                )
-                quiz = session.get_one(Quiz, first.row.quiz_id)
-                mine = session.get(Enterprise, quiz.enterprise_id) if quiz.enterprise_id else None
+        if chat.type == Chat.PRIVATE:
+            await _private_quiz(update, context)
+        else:
+            await _group_quiz(update, context, chat.id)
     except DomainError as error:
         await reply_error(update, context, error)
-        return
-    if chat.type != Chat.PRIVATE:
-        await post_group_quiz(context.bot, ctx, runtime.renderer, enterprise, asked)
-        return
+
+
+async def _group_quiz(update: Update, context: Context, chat_id: int) -> None:
+    runtime = rt(context)
+    ctx = runtime.ctx
+    n = rules.question_count(next(iter(context.args or []), None))
+    with ctx.session() as session:
+        enterprise, asked = quizzes.start_group_quiz(
+            session,
+            chat_id=chat_id,
+            n=n,
+            bank=quizzes.question_bank(ctx.settings),
+            now=ctx.clock.now(),
+        )
+    await post_group_quiz(context.bot, ctx, runtime.renderer, enterprise, asked)
+
+
+async def _private_quiz(update: Update, context: Context) -> None:
+    user, runtime = update.effective_user, rt(context)
+    assert user is not None
+    ctx = runtime.ctx
+    with ctx.session() as session:
+        first = quiz_answers.start_private_quiz(
+            session,
+            user_id=user.id,
+            user_name=display_name(update),
+            locale=chat_locale(context, update),
+            bank=quizzes.question_bank(ctx.settings),
+            now=ctx.clock.now(),
+        )
+        quiz = session.get_one(Quiz, first.row.quiz_id)
+        mine = session.get(Enterprise, quiz.enterprise_id) if quiz.enterprise_id else None
     await reply(update, context, "quiz/private_intro", count=first.total, enterprise=mine)
     await send_question(context.bot, ctx, runtime.renderer, quiz, first, mine)
 

@@ -18,8 +18,10 @@ from bot.store.models import Enterprise, OccurrenceRow
 from bot.telegram.callbacks import SNOOZE_CHOICES, Confirm, Snooze, SnoozeMenu, Undo, decode, encode
 from bot.telegram.handlers.common import Context, answer_error, chat_locale, display_name, rt
 from bot.telegram.presenter import reminder_message
+from bot.telegram.quiz_flow import quiz_offer_markup
 
 UNDO_WINDOW = dt.timedelta(minutes=10)
+INSPECTIONS = frozenset({"leader-inspection"})  # confirming one offers the 逢查必考 check
 
 
 async def refresh(
@@ -72,6 +74,12 @@ async def confirm_pressed(update: Update, context: Context) -> None:
     if result.created:
         await refresh(update, context, enterprise, result.occurrence)
         obligation = ctx.catalog.obligations.get(result.occurrence.obligation_id)
+        # 逢查必考: an inspection comes with a knowledge check of the frontline staff
+        offer = (
+            quiz_offer_markup(runtime.renderer, locale, enterprise.id or 0)
+            if result.done and result.occurrence.obligation_id in INSPECTIONS
+            else None
+        )
         if (
             result.done
             and obligation
@@ -85,18 +93,31 @@ async def confirm_pressed(update: Update, context: Context) -> None:
                 result.occurrence,
                 obligation.title.get(locale),
                 "reminders/evidence_asked",
+                offer,
+            )
+        elif offer is not None and query.message is not None:
+            text = runtime.renderer.render(locale, "reminders/quiz_offer")
+            await context.bot.send_message(
+                chat.id, text, reply_markup=offer, reply_to_message_id=query.message.message_id
             )
 
 
 async def ask_for_evidence(
-    update: Update, context: Context, occ: OccurrenceRow, title: str, template: str
+    update: Update,
+    context: Context,
+    occ: OccurrenceRow,
+    title: str,
+    template: str,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     """Post a prompt whose replies become evidence for ``occ``."""
     query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
     assert query is not None and chat is not None and query.message is not None
-    text = runtime.renderer.render(chat_locale(context, update), template, title=title)
+    text = runtime.renderer.render(
+        chat_locale(context, update), template, title=title, quiz=markup is not None
+    )
     prompt = await context.bot.send_message(
-        chat.id, text, reply_to_message_id=query.message.message_id
+        chat.id, text, reply_to_message_id=query.message.message_id, reply_markup=markup
     )
     with runtime.ctx.session() as session:
         evidence.register_prompt(

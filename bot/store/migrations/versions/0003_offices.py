@@ -63,16 +63,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_office_link_enterprise', ['enterprise_id'], unique=False)
 
     op.create_index(
-        'ix_occurrence_enterprise_obligation_due',
+        'ix_occurrence_completions',
         'occurrence',
-        ['enterprise_id', 'obligation_id', 'due_at'],
+        ['obligation_id', 'status', 'done_at'],
         unique=False,
     )
 
 
 
 def downgrade() -> None:
-    op.drop_index('ix_occurrence_enterprise_obligation_due', table_name='occurrence')
+    op.drop_index('ix_occurrence_completions', table_name='occurrence')
     with op.batch_alter_table('office_link', schema=None) as batch_op:
         batch_op.drop_index('ix_office_link_enterprise')
 
