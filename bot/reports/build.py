@@ -1,7 +1,8 @@
 """Assemble a report: figures from the database, then the workbook and chart from the figures.
 
-``collect`` needs a session and runs on the event loop's thread; ``render_files`` is pure CPU
-(openpyxl, matplotlib) and is what callers push to a worker thread.
+A workbook for 200 enterprises reads ~10,000 detail rows and takes a second or two to write,
+so the bot runs ``make_report`` -- its own session, the reads, the rendering -- in a worker
+thread, and the event loop keeps serving other chats meanwhile.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class ReportFiles:
     chart: bytes
     workbook_name: str
     chart_name: str
+    data: ReportData
 
 
 def collect(
@@ -62,4 +64,23 @@ def render_files(data: ReportData, labels: Labels, *, tz: str) -> ReportFiles:
         chart=render_chart(data.stats, labels),
         workbook_name=f"{stem}.xlsx",
         chart_name=f"{stem}.png",
+        data=data,
     )
+
+
+def make_report(
+    session_factory: Callable[[], Session],
+    enterprise_ids: Sequence[int],
+    period: Period,
+    labels: Labels,
+    *,
+    tz: str,
+    now: dt.datetime,
+    sources: ReportSources,
+    evidence_link: Callable[[int], str] | None = None,
+) -> ReportFiles:
+    """``collect`` in a session of its own, then ``render_files``: safe to run in a thread."""
+    with session_factory() as session:
+        data = collect(session, enterprise_ids, period, tz=tz, now=now, sources=sources,
+                       evidence_link=evidence_link)  # fmt: skip
+    return render_files(data, labels, tz=tz)

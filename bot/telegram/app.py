@@ -22,6 +22,7 @@ from bot.runtime import RUNTIME_KEY, Runtime
 from bot.scheduling import JobQueueScheduler
 from bot.services.context import AppContext
 from bot.services.dispatcher import Dispatcher
+from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.telegram.drill_live import end_stale_drills
 from bot.telegram.handlers import (
     drill,
@@ -45,12 +46,6 @@ from bot.telegram.roles import AdminCache
 from bot.web.metrics import count_update
 
 log = logging.getLogger(__name__)
-
-GROUP_COMMANDS = (
-    "setup", "region", "due", "stats", "join", "obligations", "officer", "office", "report",
-    "quiz", "check", "retrain", "drill", "lang", "help",
-)  # fmt: skip
-PRIVATE_COMMANDS = ("start", "office", "stats", "report", "quiz", "practice", "me", "lang", "help")
 
 
 def worker_name() -> str:

@@ -7,8 +7,9 @@ throttled group would stall the reminders of every other chat, and every reply, 
 with ``rate_limit_args=NO_RETRY``: the 429 surfaces at once, ``send_html`` turns it into
 ``RetryLater`` and the outbox parks only that chat's reminders until ``retry_after`` has passed.
 
-PTB reads ``rate_limit_args=0`` as "use the default", hence this subclass. The flood limits
-themselves (overall and per group) still apply to every request.
+PTB drops a falsy ``rate_limit_args`` on the way and reads 0 as "use the default", hence this
+subclass and a truthy marker (-1). The flood limits themselves (overall and per group) still
+apply to every request.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
-NO_RETRY = 0  # rate_limit_args for a send whose 429 the caller handles itself
+NO_RETRY = -1  # rate_limit_args for a send whose 429 the caller handles itself
 
 Result = bool | JSONDict | list[JSONDict]
 

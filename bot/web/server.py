@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from typing import Any
 
@@ -83,7 +82,7 @@ class WebServer:
         try:
             data = await request.json()
             update = Update.de_json(data, self.app.bot)
-        except (json.JSONDecodeError, TypeError, KeyError, ValueError):
+        except (TypeError, KeyError, ValueError, AttributeError):  # JSONDecodeError is a ValueError
             log.warning("webhook request with an undecodable body refused")
             return web.Response(status=400)
         await self.app.update_queue.put(update)

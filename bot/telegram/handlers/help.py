@@ -5,14 +5,17 @@ from __future__ import annotations
 from telegram import Chat, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.telegram.handlers.common import Context, chat_locale, reply, rt
 
 
 async def help_command(update: Update, context: Context) -> None:
     chat = update.effective_chat
-    await reply(
-        update, context, "help/help", private=chat is not None and chat.type == Chat.PRIVATE
-    )
+    private = chat is not None and chat.type == Chat.PRIVATE
+    renderer, locale = rt(context).renderer, chat_locale(context, update)
+    names = PRIVATE_COMMANDS if private else GROUP_COMMANDS
+    commands = [(name, renderer.text(locale, f"commands/{name}")) for name in names]
+    await reply(update, context, "help/help", private=private, commands=commands)
 
 
 async def unknown_command(update: Update, context: Context) -> None:

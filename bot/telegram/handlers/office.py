@@ -177,16 +177,15 @@ async def report_command(update: Update, context: Context) -> None:
             period = parse_period(
                 " ".join(context.args or []), today=local_today(ctx.clock.now(), tz)
             )
-            data = build.collect(
-                session, ids, period, tz=tz, now=ctx.clock.now(),
-                sources=sources_from(context.bot_data), evidence_link=_evidence_link(context),
-            )  # fmt: skip
     except DomainError as error:
         await reply(update, context, error.template, **error.context)
         return
     labels = load_labels(runtime.renderer, ctx.catalog, locale, period)
-    files = await asyncio.to_thread(build.render_files, data, labels, tz=tz)
-    caption = runtime.renderer.render(locale, "reports/caption", report=data.stats)
+    files = await asyncio.to_thread(
+        build.make_report, ctx.session, ids, period, labels, tz=tz, now=ctx.clock.now(),
+        sources=sources_from(context.bot_data), evidence_link=_evidence_link(context),
+    )  # fmt: skip
+    caption = runtime.renderer.render(locale, "reports/caption", report=files.data.stats)
     await context.bot.send_document(
         chat.id, InputFile(files.workbook, filename=files.workbook_name), caption=caption
     )
