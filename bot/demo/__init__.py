@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.demo.harness import LocalBot, local_bot
 from bot.demo.script import DemoScript, Event, load_script
 from bot.demo.transcript import Transcript
-from bot.emulator import BotApiEmulator
+from bot.emulator import BotApiEmulator, BotMessage
 from bot.store.models import OccurrenceRow, ReminderRow
 
 JSON = dict[str, Any]
@@ -41,6 +41,40 @@ async def _edited(emu: BotApiEmulator, chat_id: int, message_id: int, edits: int
     await emu.wait_for(lambda: len(emu.message(chat_id, message_id).edits) > edits)
 
 
+def _latest(emu: BotApiEmulator, chat_id: int, event: Event) -> BotMessage:
+    for message in reversed(emu.sent(chat_id)):
+        if event.do == "vote" and message.poll:
+            return message
+        if event.do == "press" and any(
+            t.startswith(event.text or "") for t, _ in message.buttons()
+        ):
+            if not event.target or event.target in (message.text or ""):
+                return message
+        if event.do == "photo" and event.target and event.target in (message.text or ""):
+            return message
+    raise LookupError(f"demo script: no message for {event}")
+
+
+async def _interact(emu: BotApiEmulator, event: Event, user: JSON, chat: JSON) -> None:
+    """Press a button, vote in the latest quiz poll, or reply with a photo; wait for the bot."""
+    target = _latest(emu, chat["id"], event)
+    if event.do == "press":
+        label = next(t for t, _ in target.buttons() if t.startswith(event.text or ""))
+        await emu.wait_for_callback_answer(
+            emu.press_button(chat, user, target.message_id, text=label)
+        )
+        return
+    if event.do == "vote":
+        poll = target.poll or {}
+        right = list(poll.get("correct_option_ids") or [0])
+        wrong = [i for i in range(len(poll.get("options", []))) if i not in right][:1]
+        emu.answer_poll(str(poll["id"]), user, right if event.answer == "right" else wrong)
+        return
+    after = emu.cursor(chat["id"])
+    emu.send_photo(chat, user, caption=event.text, reply_to=target.message_id)
+    await emu.wait_for_message(chat["id"], after=after)
+
+
 async def _act(
     bot: LocalBot, event: Event, people: dict[str, JSON], chat: JSON, day: dt.date
 ) -> None:
@@ -53,7 +87,12 @@ async def _act(
     elif event.do == "say" and event.text:
         after = emu.cursor(chat["id"])
         emu.send_text(chat, user, event.text)
-        await emu.wait_for_message(chat["id"], after=after)
+        expect = event.expect
+        await emu.wait_for_message(
+            chat["id"], (lambda m: expect in (m.text or "")) if expect else None, after=after
+        )
+    elif event.do in ("press", "vote", "photo"):
+        await _interact(emu, event, user, chat)
     elif event.do == "confirm" and event.obligation:
         occurrence_id = _open_occurrence(bot, event.obligation, day)
         data = f"cf:{occurrence_id}"

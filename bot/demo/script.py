@@ -25,10 +25,13 @@ class Person(_Model):
 class Event(_Model):
     date: dt.date
     time: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
-    do: Literal["add_bot", "say", "confirm"]
+    do: Literal["add_bot", "say", "confirm", "press", "vote", "photo"]
     who: str
-    text: str | None = None
-    obligation: str | None = None
+    text: str | None = None  # say: the message; press: the start of a button label; photo: caption
+    obligation: str | None = None  # confirm
+    target: str | None = None  # press / photo: the latest bot message containing this text
+    answer: Literal["right", "wrong"] | None = None  # vote: on the latest quiz poll
+    expect: str | None = None  # say: wait for a bot message containing this (default: any)
 
     def moment(self, tz: dt.tzinfo) -> dt.datetime:
         hour, minute = map(int, self.time.split(":"))

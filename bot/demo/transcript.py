@@ -49,11 +49,13 @@ class Transcript:
         if event.do == "confirm":
             self.counts["presses"] += 1
             return  # shown by the edit it causes
-        if event.text:
-            print(
-                f"\n[{self._stamp(moment)}] {self.names.get(event.who, event.who)}: {event.text}",
-                file=self.stream,
-            )
+        who = self.names.get(event.who, event.who)
+        if event.do in ("press", "vote"):
+            self.counts["presses"] += 1
+            label = "🗳" if event.do == "vote" else f"[{event.text}]"
+            print(f"\n[{self._stamp(moment)}] {who} ▸ {label}", file=self.stream)
+        elif event.text:
+            print(f"\n[{self._stamp(moment)}] {who}: {event.text}", file=self.stream)
 
     def flush(self, moment: dt.datetime) -> None:
         bot_label = self.renderer.text(self.locale, "demo/bot_name")
@@ -69,7 +71,13 @@ class Transcript:
                 continue
             self.seen[message.message_id] = len(message.edits)
             print(f"\n[{self._stamp(moment)}] 🤖 {bot_label}{tag}:", file=self.stream)
-            for line in (message.text or "").splitlines():
+            lines = (message.text or "").splitlines()
+            if message.poll:
+                question = message.poll.get("question", "")
+                lines = [f"📊 {question}"] + [
+                    f"  ○ {o.get('text', '')}" for o in message.poll.get("options", [])
+                ]
+            for line in lines:
                 print(f"    {line}", file=self.stream)
             buttons = [text for text, _ in message.buttons()]
             if buttons:

@@ -6,10 +6,14 @@ no data and have fixed names, so re-scheduling replaces rather than duplicates.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from telegram.ext import ContextTypes, JobQueue
+
+log = logging.getLogger(__name__)
 
 TICK_JOB = "dispatch-tick"
 WAKE_JOB = "dispatch-wake"
@@ -32,7 +36,24 @@ class JobQueueScheduler:
         self._interval = interval
 
     async def _run(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._tick()
+        await self.run_tick()
+
+    async def run_tick(self) -> None:
+        """One tick as the JobQueue runs it. A database that is locked or down costs this tick
+        only: one clear log line, and the next tick retries (the outbox keeps every reminder;
+        claims taken before the failure come back when their lease ends). Any other error goes
+        to the application's error handler with its traceback."""
+        try:
+            await self._tick()
+        except (OperationalError, InterfaceError) as exc:
+            cause = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc) else ""
+            log.error(
+                "dispatch tick failed, database unavailable (%s: %s); nothing is lost, "
+                "retrying in %g s",
+                type(exc.orig or exc).__name__,
+                cause,
+                self._interval,
+            )
 
     def start(self) -> None:
         for job in self._job_queue.get_jobs_by_name(TICK_JOB):

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from bot.catalog.models import Area
 from bot.datafile import load_model
 from bot.domain.drill import STEPS, Step
-from bot.i18n import LocalizedText
+from bot.i18n import LocalizedText, normalize_locale
 from bot.services.drill_errors import DrillUsage
 
 BUTTON_MAX = 48
@@ -46,6 +46,10 @@ class StepInfo(_Model):
     sign: Annotated[str, Field(min_length=1, max_length=2)]
     name: LocalizedText
     meaning: LocalizedText
+
+    def sign_for(self, locale: str) -> str:
+        """The step's one-character sign (关) in Chinese; its name in other languages."""
+        return self.sign if normalize_locale(locale) == "zh_CN" else self.name.get(locale)
 
 
 class StepText(_Model):

@@ -47,14 +47,14 @@ class DrillTexts:
         return name.get(self.locale) if name else area
 
     def signs(self) -> dict[str, str]:
-        return {s.id.value: s.sign for s in self.book.steps}
+        return {s.id.value: s.sign_for(self.locale) for s in self.book.steps}
 
     def step_label(self, scenario: Scenario, step: rules.Step) -> str:
         info = self.book.step(step)
         return self.renderer.text(
             self.locale,
             "drill/btn_step",
-            sign=info.sign,
+            sign=info.sign_for(self.locale),
             name=info.name.get(self.locale),
             do=scenario.steps[step].do.get(self.locale),
         )
@@ -179,7 +179,7 @@ class DrillTexts:
             "signs": self.signs(),
             "steps": [
                 {
-                    "sign": self.book.step(s).sign,
+                    "sign": self.book.step(s).sign_for(self.locale),
                     "name": self.book.step(s).name.get(self.locale),
                     "do": scenario.steps[s].do.get(self.locale),
                     "meaning": self.book.step(s).meaning.get(self.locale),
@@ -231,13 +231,13 @@ class DrillTexts:
         ):
             why = scenario.steps[expected.id].why.get(self.locale)
             return self.renderer.text(
-                self.locale, "drill/ans_step_wrong", sign=expected.sign, why=why
+                self.locale, "drill/ans_step_wrong", sign=expected.sign_for(self.locale), why=why
             ), True
         if verdict.verdict is rules.Verdict.REPEAT:
-            nxt = expected.sign if expected else None
+            nxt = expected.sign_for(self.locale) if expected else None
             return self.renderer.text(
-                self.locale, "drill/ans_step_repeat", sign=info.sign, next=nxt
+                self.locale, "drill/ans_step_repeat", sign=info.sign_for(self.locale), next=nxt
             ), False
         return self.renderer.text(
-            self.locale, "drill/ans_step_ok", sign=info.sign, elapsed=elapsed
+            self.locale, "drill/ans_step_ok", sign=info.sign_for(self.locale), elapsed=elapsed
         ), False

@@ -15,7 +15,9 @@ from sqlmodel import SQLModel, col
 
 from bot.demo.harness import LocalBot
 from bot.emulator import BotApiEmulator
+from bot.store.db import make_engine, upgrade
 from bot.store.models import Enterprise, ReminderRow
+from tests.conftest import SHANGHAI
 from tests.fakes.group import Group, group_with_bot
 
 JSON = dict[str, Any]
@@ -101,3 +103,63 @@ def snapshot(bot: LocalBot) -> dict[str, list[tuple[Any, ...]]]:
 
 def changed_tables(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
     return [name for name in after if before.get(name) != after[name]]
+
+
+def seed_due_reminders(url: str, chat_ids: list[int], now: dt.datetime) -> None:
+    """One registered enterprise per chat with one reminder due a minute ago, bulk-inserted
+    (a fan-out of thousands without setting each up through Telegram). Their horizon is far
+    ahead, so the bot only dispatches and materializes nothing."""
+    engine = make_engine(url)
+    upgrade(engine)
+    tables = SQLModel.metadata.tables
+    today = now.astimezone(SHANGHAI).date()
+    with engine.begin() as conn:
+        conn.execute(
+            tables["enterprise"].insert(),
+            [
+                {"chat_id": c, "name": f"企业{i}", "sector": "hazardous_chemicals",
+                 "high_risk": True, "region": "all", "timezone": "Asia/Shanghai",
+                 "locale": "zh_CN", "active": True, "created_by": 1001,
+                 "created_at": now - dt.timedelta(days=1),
+                 "materialized_until": dt.date(2099, 1, 1)}
+                for i, c in enumerate(chat_ids)
+            ],
+        )  # fmt: skip
+        ids = dict(
+            conn.execute(select(tables["enterprise"].c.chat_id, tables["enterprise"].c.id)).all()
+        )
+        conn.execute(
+            tables["occurrence"].insert(),
+            [
+                {"enterprise_id": ids[c], "key": f"daily-control/-/{today}",
+                 "obligation_id": "daily-control", "area": None, "label": str(today),
+                 "window_start": today, "window_end": today, "due_at": now + dt.timedelta(hours=8),
+                 "quota": 1, "status": "open"}
+                for c in chat_ids
+            ],
+        )  # fmt: skip
+        occurrences = conn.execute(
+            select(tables["occurrence"].c.enterprise_id, tables["occurrence"].c.id)
+        ).all()
+        conn.execute(
+            tables["reminder"].insert(),
+            [
+                {"occurrence_id": o, "enterprise_id": e, "kind": "due",
+                 "fire_at": now - dt.timedelta(minutes=1), "state": "pending", "attempts": 0}
+                for e, o in occurrences
+            ],
+        )  # fmt: skip
+    engine.dispose()
+
+
+def outbox_by_chat(url: str) -> dict[int, tuple[str, int | None]]:
+    """chat id -> (state, message id) of its one reminder, read with a connection of our own."""
+    engine = make_engine(url)
+    tables = SQLModel.metadata.tables
+    r, e = tables["reminder"], tables["enterprise"]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(e.c.chat_id, r.c.state, r.c.message_id).join(e, e.c.id == r.c.enterprise_id)
+        ).all()
+    engine.dispose()
+    return {int(chat): (state, mid) for chat, state, mid in rows}
