@@ -45,11 +45,10 @@ def _latest(emu: BotApiEmulator, chat_id: int, event: Event) -> BotMessage:
     for message in reversed(emu.sent(chat_id)):
         if event.do == "vote" and message.poll:
             return message
-        if event.do == "press" and any(
-            t.startswith(event.text or "") for t, _ in message.buttons()
-        ):
-            if not event.target or event.target in (message.text or ""):
-                return message
+        labels = [t for t, _ in message.buttons()]
+        in_target = not event.target or event.target in (message.text or "")
+        if event.do == "press" and in_target and any(t.startswith(event.text or "") for t in labels):
+            return message
         if event.do == "photo" and event.target and event.target in (message.text or ""):
             return message
     raise LookupError(f"demo script: no message for {event}")
