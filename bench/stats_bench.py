@@ -141,7 +141,9 @@ def _data(enterprises: int, confirmations: int) -> Iterator[tuple[str, list[dict
     yield "confirmation", confirms
 
 
-def build(engine: Engine, enterprises: int, confirmations: int, office_size: int) -> int:
+def build(
+    engine: Engine, enterprises: int, confirmations: int, office_size: int, *, echo: bool = False
+) -> int:
     """Fill the database; returns the office chat id."""
     upgrade(engine)
     counts: dict[str, int] = {}
@@ -173,7 +175,8 @@ def build(engine: Engine, enterprises: int, confirmations: int, office_size: int
             conn.execute(text("ANALYZE"))
         else:
             conn.exec_driver_sql("ANALYZE")
-    print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    if echo:
+        print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     return 4242
 
 
@@ -199,22 +202,43 @@ def report_collect(engine: Engine, chat_id: int) -> tuple[float, int]:
     return time.perf_counter() - start, len(data.details)
 
 
-def run(label: str, url: str, args: argparse.Namespace) -> None:
-    print(
-        f"{label}: building {args.enterprises:,} enterprises, {args.confirmations:,} confirmations"
-    )
+def run(
+    url: str,
+    *,
+    enterprises: int = 1000,
+    confirmations: int = 1_000_000,
+    office: int = 200,
+    runs: int = 10,
+    echo: bool = False,
+) -> dict[str, Any]:
+    """Build the database at ``url`` and time the office /stats; returns the figures."""
     engine = make_engine(url)
     started = time.perf_counter()
-    chat_id = build(engine, args.enterprises, args.confirmations, args.office)
-    print(f"  built in {time.perf_counter() - started:.1f} s")
+    chat_id = build(engine, enterprises, confirmations, office, echo=echo)
+    built = time.perf_counter() - started
     office_stats(engine, chat_id)  # warm the cache, as a running bot's would be
-    timings = [office_stats(engine, chat_id) for _ in range(args.runs)]
+    timings = [office_stats(engine, chat_id) for _ in range(runs)]
     seconds = sorted(t for t, _ in timings)
-    print(f"  /stats for an office of {timings[0][1]} enterprises over 30 days, {args.runs} runs: "
-          f"median {statistics.median(seconds) * 1000:.1f} ms, max {seconds[-1] * 1000:.1f} ms")  # fmt: skip
     collected, rows = report_collect(engine, chat_id)
-    print(f"  /report data ({rows:,} detail rows): {collected * 1000:.0f} ms")
     engine.dispose()
+    return {
+        "build_s": built,
+        "office_enterprises": timings[0][1],
+        "stats_median_ms": statistics.median(seconds) * 1000,
+        "stats_max_ms": seconds[-1] * 1000,
+        "report_rows": rows,
+        "report_ms": collected * 1000,
+    }
+
+
+def _print(label: str, args: argparse.Namespace, url: str) -> None:
+    print(f"{label}: {args.enterprises:,} enterprises, {args.confirmations:,} confirmations")
+    f = run(url, enterprises=args.enterprises, confirmations=args.confirmations,
+            office=args.office, runs=args.runs, echo=True)  # fmt: skip
+    print(f"  built in {f['build_s']:.1f} s")
+    print(f"  /stats for an office of {f['office_enterprises']} enterprises over 30 days, "
+          f"{args.runs} runs: median {f['stats_median_ms']:.1f} ms, max {f['stats_max_ms']:.1f} ms")  # fmt: skip
+    print(f"  /report data ({f['report_rows']:,} detail rows): {f['report_ms']:.0f} ms")
 
 
 def main() -> int:
@@ -225,7 +249,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite:///{tmp}/bench.db", args)
+        _print("SQLite", args, f"sqlite:///{tmp}/bench.db")
     base = os.environ.get("DATABASE_URL_PG")
     if base:
         name = f"bench_{uuid.uuid4().hex[:10]}"
@@ -233,7 +257,7 @@ def main() -> int:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
-            run("PostgreSQL", make_url(base).set(database=name).render_as_string(False), args)
+            _print("PostgreSQL", args, make_url(base).set(database=name).render_as_string(False))
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

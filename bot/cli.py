@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     out = show.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true")
     out.add_argument("--ics", type=Path)
+    st = sub.add_parser("stats", help="statistics as office staff see them")
+    st.add_argument(
+        "--chat", type=int, help="an office or enterprise chat id (default: all enterprises)"
+    )
+    st.add_argument("--from", dest="start", type=_date)
+    st.add_argument("--to", dest="end", type=_date)
+    st.add_argument("--xlsx", type=Path, help="also write the Excel workbook here")
     up = sub.add_parser("upcoming", help="reminders that will be sent, with fire times")
     up.add_argument("--chat", type=int)
     up.add_argument("--days", type=int, default=30)
@@ -164,6 +171,20 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             region=args.region,
             tz=settings.bot_timezone,
             locale=settings.bot_locale,
+        )
+    if args.command == "stats":
+        from bot.reports.cli import run_stats
+        from bot.reports.quiz_source import QuizStatsSource
+        from bot.reports.sources import ReportSources
+
+        return run_stats(
+            settings=settings,
+            chat_id=args.chat,
+            start=args.start,
+            end=args.end,
+            xlsx_path=args.xlsx,
+            out=sys.stdout,
+            sources=ReportSources(quiz=QuizStatsSource()),
         )
     if args.command == "upcoming":
         return _upcoming(settings, args)

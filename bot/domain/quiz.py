@@ -24,7 +24,7 @@ REMIND_EVERY: Final = dt.timedelta(days=1)
 
 def question_count(arg: str | None, *, default: int = GROUP_DEFAULT, limit: int = GROUP_MAX) -> int:
     """``/quiz [n]``: the number asked for, clamped to 1..limit; anything unreadable → default."""
-    if arg is None or not arg.strip().isdigit():
+    if arg is None or not arg.strip().isdecimal():  # "²" is a digit, not a number
         return default
     return max(1, min(limit, int(arg.strip())))
 

@@ -63,9 +63,9 @@ _FORMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(\d{4})$"), "year"),
     (re.compile(r"^(\d{4})-?[Qq]([1-4])$"), "quarter"),
     (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
-    (re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|~|—|至|\s)\s*(\d{4}-\d{2}-\d{2})$"), "range"),
+    (re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|~|—|至|\s)\s*(\d{4}-\d{2}-\d{2})$"), "range"),  # i18n: input syntax
     (re.compile(r"^(\d{4}-\d{2}-\d{2})$"), "day"),
-    (re.compile(r"^(\d{1,3})[dD天]$"), "days"),
+    (re.compile(r"^(\d{1,3})[dD天]$"), "days"),  # i18n: input syntax
 ]
 
 

@@ -183,7 +183,7 @@ def parse_command(book: ScenarioBook, args: list[str]) -> DrillCommand:
     found: dict[str, Any] = {}
     for token in args:
         scenario, area = book.find_scenario(token), book.find_area(token)
-        if token.isdigit() and 0 < int(token) <= COUNT_MAX and "count" not in found:
+        if token.isdecimal() and 0 < int(token) <= COUNT_MAX and "count" not in found:
             found["count"] = int(token)
         elif scenario is not None and "scenario" not in found:
             found["scenario"] = scenario.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 
 from sqlalchemy import delete
@@ -14,6 +15,10 @@ from bot.errors import InvalidName, NotRegistered, UnknownRegion, UnknownSector
 from bot.store.models import Enterprise, OccurrenceRow, ReminderRow
 
 NAME_MAX = 60
+# Format characters that belong in names: the zero-width joiner and non-joiner (emoji such as
+# 👷‍♂️, Persian and Indic scripts) and the tag characters of flag sequences. Other format
+# characters (bidi overrides, zero-width spaces) only disguise a name and stay refused.
+_NAME_FORMAT_CHARS = re.compile("[\u200c\u200d\U000e0020-\U000e007f]")
 
 
 def clean_name(raw: str) -> str:
@@ -21,7 +26,8 @@ def clean_name(raw: str) -> str:
     name = " ".join(raw.split())
     if not name or len(name) > NAME_MAX:
         raise InvalidName(max=NAME_MAX)
-    if any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in name):
+    visible = _NAME_FORMAT_CHARS.sub("", name)
+    if not visible or any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in visible):
         raise InvalidName(max=NAME_MAX)
     return name
 

@@ -18,6 +18,9 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
 
 from bot.render import Renderer
+from bot.reports.digest import schedule_weekly_digest
+from bot.reports.quiz_source import QuizStatsSource
+from bot.reports.sources import REPORT_SOURCES_KEY, ReportSources
 from bot.runtime import RUNTIME_KEY, Runtime
 from bot.scheduling import JobQueueScheduler
 from bot.services.context import AppContext
@@ -105,10 +108,12 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
     app.bot_data[RUNTIME_KEY] = runtime
     for hook in (end_stale_drills, close_expired_checks, send_due_retests):
         runtime.hooks.append(partial(hook, ctx, app.bot, renderer))
+    app.bot_data[REPORT_SOURCES_KEY] = ReportSources(quiz=QuizStatsSource())
     if auto_tick and app.job_queue is not None:
         scheduler = JobQueueScheduler(app.job_queue, runtime.tick, s.dispatch_interval_seconds)
         runtime.scheduler = scheduler
         scheduler.start()
+        schedule_weekly_digest(app.job_queue, runtime)
 
     app.add_handler(TypeHandler(Update, count_update), group=-1)  # metrics: counts, never answers
     modules = (

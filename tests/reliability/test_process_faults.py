@@ -9,19 +9,43 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import logging
 import os
+import shutil
+import socket
+import sqlite3
 import sys
+import threading
+import time
+import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
-from bot.demo.harness import DEMO_TOKEN
+from bot.catalog.commands import run_check
+from bot.catalog.loader import DEFAULT_SCHEDULES_DIR
+from bot.clock import FakeClock
+from bot.demo.harness import DEMO_TOKEN, LocalBot, emulator_for, local_bot
 from bot.emulator import BotApiEmulator
+from bot.scheduling import JobQueueScheduler
+from bot.services.dispatcher import OutgoingReminder
+from bot.store.models import OccurrenceRow
+from tests.conftest import local
 from tests.fakes.process import LineReader
-from tests.reliability.support import outbox_by_chat, seed_due_reminders
+from tests.reliability.support import (
+    confirm_buttons,
+    duplicates,
+    lost,
+    outbox_by_chat,
+    registered_group,
+    seed_due_reminders,
+    states,
+)
 
+ROOT = Path(__file__).resolve().parents[2]
 FANOUT = 2000
 KILL_AFTER = 600  # messages Telegram has received when the process is killed
 
@@ -117,3 +141,250 @@ async def test_kill_9_during_a_fan_out_loses_nothing_and_duplicates_only_what_wa
     assert duplicates == len(in_flight)  # exactly the documented window, one per send in flight
     for chat_id in chats:  # the re-send is recorded, so nothing goes out a third time
         assert final[chat_id][1] == emu.sent(chat_id)[-1].message_id
+
+
+# --- the database locked or gone ----------------------------------------------------------
+
+DUE = local(2026, 12, 2, 9, 0)
+
+
+def _scheduler(bot: LocalBot) -> JobQueueScheduler:
+    """The JobQueue's tick wrapper, run by hand: it is what logs a failed tick."""
+    assert bot.app.job_queue is not None
+    return JobQueueScheduler(bot.app.job_queue, bot.runtime.tick, 20)
+
+
+def _lock(path: Path) -> sqlite3.Connection:
+    """Another process's write transaction: SQLite lets nobody else write until it ends."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    return holder
+
+
+async def test_sqlite_locked_past_the_busy_timeout_costs_one_tick_and_nothing_else(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture, tally: Counter[str]
+) -> None:
+    path = tmp_path / "bot.db"
+    async with local_bot(database_url=f"sqlite:///{path}", clock=clock) as bot:
+        group = await registered_group(bot, "某某化工有限公司")
+        before = len(bot.emulator.sent(group.chat_id))
+        holder = _lock(path)
+        try:
+            bot.clock.set(DUE)
+            with caplog.at_level(logging.ERROR, logger="bot.scheduling.jobs"):
+                await _scheduler(bot).run_tick()  # waits out busy_timeout (5 s), then gives up
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        [line] = [r.getMessage() for r in caplog.records if r.name == "bot.scheduling.jobs"]
+        assert "database unavailable" in line and "locked" in line and "nothing is lost" in line
+        assert len(bot.emulator.sent(group.chat_id)) == before
+        assert states(bot)["claimed"] == 0  # the claim never happened: nothing waits for a lease
+        await _scheduler(bot).run_tick()
+        assert confirm_buttons(bot, group.chat_id)
+        tally["faults"] += 1
+        tally["lost"] += lost(bot, bot.clock.now())
+        assert lost(bot, bot.clock.now()) == 0 and duplicates(bot, [group.chat_id]) == 0
+
+
+async def test_sqlite_locked_briefly_the_tick_waits_and_delivers(
+    tmp_path: Path, clock: FakeClock, tally: Counter[str]
+) -> None:
+    path = tmp_path / "bot.db"
+    async with local_bot(database_url=f"sqlite:///{path}", clock=clock) as bot:
+        group = await registered_group(bot, "某某化工有限公司")
+        held = threading.Event()
+
+        def hold_for_a_moment() -> None:  # another process writing for 300 ms
+            holder = _lock(path)
+            held.set()
+            time.sleep(0.3)
+            holder.execute("ROLLBACK")
+            holder.close()
+
+        thread = threading.Thread(target=hold_for_a_moment)
+        thread.start()
+        held.wait(10)
+        report = await bot.tick_at(DUE)  # busy_timeout: SQLite waits for the lock
+        thread.join()
+        assert report.sent > 0 and report.retried == 0
+        tally["faults"] += 1
+        assert lost(bot, bot.clock.now()) == 0 and duplicates(bot, [group.chat_id]) == 0
+
+
+class Cluster:
+    """A PostgreSQL cluster of this test's own (``.ci/pg-start`` on another port and
+    directory), so it can be stopped and started without touching anyone else's server."""
+
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.dir = f"/tmp/safetybot-reliability-pg-{uuid.uuid4().hex[:8]}"  # postgres must reach it
+        self.env = os.environ | {"PGPORT_CI": str(self.port), "PGDATA_CI": self.dir}
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        self.pg_ctl = str(bins[-1]) if bins else ""
+        self.url = ""
+
+    async def _run(self, *args: str) -> str:
+        proc = await asyncio.create_subprocess_exec(
+            *args, env=self.env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        out, err = await proc.communicate()
+        assert proc.returncode == 0, err.decode()
+        return out.decode()
+
+    def _ctl(self, *args: str) -> list[str]:
+        runuser = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+        return [*runuser, self.pg_ctl, "-D", self.dir, *args]
+
+    async def create(self) -> None:
+        out = await self._run(str(ROOT / ".ci" / "pg-start"))
+        self.url = out.strip().split("=", 1)[1]
+
+    async def stop(self) -> None:
+        await self._run(*self._ctl("-m", "fast", "-w", "stop"))
+
+    async def start(self) -> None:
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.dir}"
+        )
+        await self._run(*self._ctl("-l", f"{self.dir}/server.log", "-w", "-o", options, "start"))
+
+    async def destroy(self) -> None:
+        await self._run(str(ROOT / ".ci" / "pg-stop"))
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.mark.slow
+async def test_postgresql_restarted_during_dispatch_loses_nothing(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture, tally: Counter[str]
+) -> None:
+    if not os.environ.get("DATABASE_URL_PG"):
+        pytest.skip("DATABASE_URL_PG not set (no PostgreSQL server)")
+    cluster = Cluster()
+    if not cluster.pg_ctl:
+        pytest.skip("no PostgreSQL binaries")
+    await cluster.create()
+    try:
+        async with local_bot(database_url=cluster.url, clock=clock) as bot:
+            groups = [await registered_group(bot, f"企业{i}") for i in range(3)]
+            chats = [g.chat_id for g in groups]
+            ticker = _scheduler(bot)
+            # 1. Down when the tick comes: the tick fails in one line, nothing is claimed.
+            await cluster.stop()
+            bot.clock.set(DUE)
+            with caplog.at_level(logging.ERROR, logger="bot.scheduling.jobs"):
+                await ticker.run_tick()
+            assert "database unavailable" in caplog.text and "nothing is lost" in caplog.text
+            assert not any(confirm_buttons(bot, c) for c in chats)
+            await cluster.start()
+            await ticker.run_tick()
+            assert all(confirm_buttons(bot, c) for c in chats)
+            assert duplicates(bot, chats) == 0
+            # 2. Gone between Telegram's answer and the record: the crash window.
+            notifier = bot.runtime.dispatcher.notifier  # type: ignore[union-attr]
+            send = notifier.send_reminder
+            stopped = asyncio.Lock()
+
+            async def send_then_lose_the_database(outgoing: OutgoingReminder) -> int:
+                message_id = await send(outgoing)
+                async with stopped:
+                    if cluster_up[0]:
+                        await cluster.stop()
+                        cluster_up[0] = False
+                return message_id
+
+            cluster_up = [True]
+            notifier.send_reminder = send_then_lose_the_database  # type: ignore[method-assign]
+            nextday = local(2026, 12, 3, 9, 0)
+            bot.clock.set(nextday)
+            await ticker.run_tick()
+            notifier.send_reminder = send  # type: ignore[method-assign]
+            await cluster.start()
+            in_flight = duplicates(bot, chats)  # sent, never recorded
+            assert 0 < in_flight <= len(chats)
+            await bot.tick_at(nextday + dt.timedelta(minutes=1))  # claims still leased
+            assert duplicates(bot, chats) == in_flight
+            lease = dt.timedelta(seconds=bot.ctx.settings.claim_lease_seconds)
+            await bot.tick_at(nextday + lease + dt.timedelta(seconds=1))
+            tally["faults"] += 2
+            tally["duplicates"] += in_flight
+            tally["lost"] += lost(bot, bot.clock.now())
+            assert lost(bot, bot.clock.now()) == 0 and states(bot)["claimed"] == 0
+            for chat_id in chats:  # every reminder of the day arrived, at most twice
+                assert 1 <= max(confirm_buttons(bot, chat_id).values()) <= 2
+    finally:
+        await cluster.destroy()
+
+
+# --- the clock ----------------------------------------------------------------------------
+
+
+async def test_after_days_of_downtime_each_chat_gets_one_catch_up_digest(
+    database_url: str, clock: FakeClock, tally: Counter[str]
+) -> None:
+    emulator = emulator_for(clock)
+    await emulator.start()
+    try:
+        async with local_bot(database_url=database_url, clock=clock, emulator=emulator) as bot:
+            groups = [await registered_group(bot, f"企业{i}") for i in range(3)]
+            chats = [g.chat_id for g in groups]
+            await bot.tick_at(local(2026, 12, 1, 9, 0))
+        before = {c: emulator.cursor(c) for c in chats}
+        # down from the 1st at 09:00 until the 8th at 10:00: a week of reminders came due
+        async with local_bot(database_url=database_url, clock=clock, emulator=emulator) as bot:
+            report = await bot.tick_at(local(2026, 12, 8, 10, 0))
+            again = await bot.tick_at(local(2026, 12, 8, 10, 1))
+            new = {c: [m for m in emulator.sent(c) if m.message_id > before[c]] for c in chats}
+            assert all(len(messages) == 1 for messages in new.values()), new
+            for [digest] in new.values():
+                assert "离线期间" in (digest.text or "")  # "while I was offline"
+                assert max(Counter(cb for _, cb in digest.buttons() if cb).values()) == 1
+            assert report.superseded > 0 and report.messages == 3
+            assert again.messages == 0
+            tally["faults"] += 1
+            tally["lost"] += lost(bot, bot.clock.now())
+            assert lost(bot, bot.clock.now()) == 0 and duplicates(bot, chats) == 0
+    finally:
+        await emulator.stop()
+
+
+def test_schedules_check_warns_in_q4_when_next_years_holidays_are_missing(
+    tally: Counter[str],
+) -> None:
+    """The shipped data end with 2026 (chinese-calendar too): from October on, the check says
+    so, naming the file to add; it is a warning (exit 0), and nothing before Q4."""
+    out = io.StringIO()
+    assert run_check(DEFAULT_SCHEDULES_DIR, out, today=dt.date(2026, 12, 1)) == 0
+    assert "no holiday data for 2027" in out.getvalue() and "cn-2027.yaml:1" in out.getvalue()
+    out = io.StringIO()
+    assert run_check(DEFAULT_SCHEDULES_DIR, out, today=dt.date(2026, 6, 1)) == 0
+    assert "no holiday data" not in out.getvalue()
+    tally["faults"] += 1
+
+
+async def test_without_holiday_data_the_bot_warns_at_start_and_runs_through_new_year(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture, tally: Counter[str]
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.bootstrap"):
+        async with local_bot(database_url=f"sqlite:///{tmp_path}/bot.db", clock=clock) as bot:
+            warnings = [r.getMessage() for r in caplog.records if r.name == "bot.bootstrap"]
+            assert any("no holiday data for 2027" in w for w in warnings), warnings
+            group = await registered_group(bot, "某某化工有限公司")
+            day = dt.date(2026, 12, 28)
+            while day <= dt.date(2027, 1, 8):
+                await bot.tick_at(local(day.year, day.month, day.day, 9, 0))
+                day += dt.timedelta(days=1)
+            with bot.ctx.session() as s:
+                daily = s.exec(
+                    select(OccurrenceRow.window_start).where(
+                        OccurrenceRow.obligation_id == "daily-control",
+                        col(OccurrenceRow.window_start) >= dt.date(2027, 1, 1),
+                    )
+                ).all()
+            assert daily and all(d.weekday() < 5 for d in daily)  # Monday-Friday fallback
+            assert dt.date(2027, 1, 1) in daily  # a holiday really; the fallback cannot know
+            assert confirm_buttons(bot, group.chat_id)
+            tally["faults"] += 1
+            assert lost(bot, bot.clock.now()) == 0

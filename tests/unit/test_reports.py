@@ -247,3 +247,13 @@ def test_stats_command_prints_and_writes_the_workbook(
     assert run_stats(settings=settings, chat_id=999, start=None, end=None, xlsx_path=None,
                      out=bad) == 1  # fmt: skip
     assert "999" in bad.getvalue()
+
+
+def test_the_stats_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    from bench.stats_bench import run
+
+    figures = run(
+        f"sqlite:///{tmp_path}/bench.db", enterprises=10, confirmations=3000, office=4, runs=1
+    )
+    assert figures["office_enterprises"] == 4 and figures["report_rows"] > 0
+    assert figures["stats_median_ms"] > 0

@@ -13,6 +13,7 @@ from bot.i18n import normalize_locale
 from bot.runtime import Runtime, runtime_of
 from bot.services import enterprises, language
 from bot.store.models import Enterprise
+from bot.telegram.sending import split_text
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -47,14 +48,19 @@ async def reply(
     markup: InlineKeyboardMarkup | ForceReply | None = None,
     **values: Any,
 ) -> None:
-    """Reply to the update's message with a rendered template (Telegram HTML)."""
+    """Reply to the update's message with a rendered template (Telegram HTML). A text over
+    Telegram's 4096 characters (a list of long evidence notes, a big roster) goes in parts,
+    the keyboard on the last."""
     text = rt(context).renderer.render(chat_locale(context, update), template, **values)
-    if update.effective_message is not None:
-        await update.effective_message.reply_html(text, reply_markup=markup)
-    elif update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+    parts = split_text(text)
+    for i, part in enumerate(parts):
+        keyboard = markup if i == len(parts) - 1 else None
+        if update.effective_message is not None:
+            await update.effective_message.reply_html(part, reply_markup=keyboard)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(
+                update.effective_chat.id, part, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
 
 
 async def reply_error(update: Update, context: Context, error: DomainError) -> None:

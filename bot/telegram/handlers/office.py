@@ -223,7 +223,9 @@ async def _sees(context: Context, chats: list[int], user_id: int) -> bool:
             member = await context.bot.get_chat_member(chat_id, user_id)
         except (Forbidden, BadRequest):
             continue
-        if member.status in ("creator", "administrator", "member", "restricted"):
+        if member.status in ("creator", "administrator", "member") or (
+            member.status == "restricted" and getattr(member, "is_member", False)
+        ):
             return True
     return False
 
