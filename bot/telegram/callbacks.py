@@ -57,7 +57,7 @@ class Join:
 Callback = Confirm | ChooseSector | SnoozeMenu | Snooze | AddEvidence | ShowEvidence | Undo | Join
 
 SNOOZE_CHOICES = ("h1", "d1", "d3")
-_ID = r"(\d{1,18})"
+_ID = r"([1-9][0-9]{0,17})"  # ASCII digits, no leading zero: one id, one spelling
 
 
 def encode(callback: Callback) -> str:

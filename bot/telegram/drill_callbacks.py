@@ -74,11 +74,11 @@ DrillCallback = (
     Choose | PressStep | Arrive | ListMissing | Mark | End | PracticeStart | PracticePress
 )
 
-_ID = r"([1-9]\d{0,17})"  # no leading zeros: one id, one spelling
+_ID = r"([1-9][0-9]{0,17})"  # ASCII, no leading zeros: one id, one spelling
 _NAME = r"([a-z][a-z_]{1,30})"
 _STEP = "(" + "|".join(s.value for s in Step) + ")"
 _PATTERNS = {
-    "n": re.compile(rf"n:{_NAME}:({_NAME[1:-1]}|-):(0|[1-9]\d{{0,4}})"),
+    "n": re.compile(rf"n:{_NAME}:({_NAME[1:-1]}|-):(0|[1-9][0-9]{{0,4}})"),
     "s": re.compile(rf"s:{_ID}:{_STEP}"),
     "a": re.compile(rf"a:{_ID}"),
     "l": re.compile(rf"l:{_ID}"),

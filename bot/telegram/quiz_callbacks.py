@@ -49,8 +49,8 @@ class Offer:
 
 QuizCallback = Answer | Results | Volunteer | StartRetest | Offer
 
-_ID = r"([1-9]\d{0,17})"
-_ANSWER = re.compile(rf"{PREFIX}:a:{_ID}:(\d{{1,2}})")
+_ID = r"([1-9][0-9]{0,17})"  # ASCII only: \d would take "١٢" too
+_ANSWER = re.compile(rf"{PREFIX}:a:{_ID}:(0|[1-9][0-9]?)")
 _SINGLE = re.compile(rf"{PREFIX}:([rvgo]):{_ID}")
 _SINGLES: dict[str, type[Results | Volunteer | StartRetest | Offer]] = {
     "r": Results,

@@ -1,7 +1,7 @@
 """drills
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-22 16:57:49.281209
 """
 
@@ -15,7 +15,7 @@ import bot.store.types
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """user preferences
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-22 16:54:50.817786
 """
 
@@ -15,7 +15,7 @@ import bot.store.types
 
 
 revision = '0005'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """quiz
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-22 16:57:57.262386
 """
 
@@ -15,7 +15,7 @@ import bot.store.types
 
 
 revision = '0006'
-down_revision = '0002'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
