@@ -6,6 +6,7 @@ the set-up, not the figure); everything timed afterwards goes through the real c
 
 from __future__ import annotations
 
+import asyncio
 import cProfile
 import datetime as dt
 import logging
@@ -50,8 +51,9 @@ DUTIES: tuple[tuple[str, str | None], ...] = (
 
 def quiet() -> None:
     """Benchmarks print figures, not the bot's info logs."""
-    for name in ("bot", "telegram", "httpx", "httpcore", "aiohttp", "apscheduler", "alembic"):
+    for name in ("bot", "telegram", "httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    logging.getLogger("aiohttp").setLevel(logging.CRITICAL)  # a long poll cut at shutdown
 
 
 @contextmanager
@@ -189,11 +191,22 @@ class TimedUpdates(BaseUpdateProcessor):
     def __init__(self) -> None:
         super().__init__(max_concurrent_updates=1)
         self.seconds: list[float] = []
+        self._target = 0
+        self._reached = asyncio.Event()
 
     async def do_process_update(self, update: object, coroutine: Any) -> None:
         started = time.perf_counter()
         await coroutine
         self.seconds.append(time.perf_counter() - started)
+        if len(self.seconds) >= self._target:
+            self._reached.set()
+
+    async def wait_for(self, count: int) -> None:
+        """Until ``count`` updates in all have been handled."""
+        self._target = count
+        if len(self.seconds) < count:
+            self._reached.clear()
+            await self._reached.wait()
 
     async def initialize(self) -> None:
         """Nothing to set up."""

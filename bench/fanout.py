@@ -3,23 +3,22 @@
 (a) Rate limiting off: reminders per second of ``Runtime.tick()`` (claim, load, render, send,
 record) against a bare PTB loop sending the very same messages with no database work.
 (b) Telegram's limits on, in real time (no scaling: PTB's limiter bursts a full second of
-quota, so a scaled clock would not be equivalent): the emulator answers 429 like Telegram
-(30 messages in any second, 20 per group in any minute); we report the achieved message rate
-as a share of 30/s, the 429s, and whether every due/overdue reminder went out before the
-first lead-time one.
+quota, so a scaled clock would not be equivalent), with the real JobQueue ticking every
+``DISPATCH_INTERVAL_SECONDS`` and a simulated 100 ms round trip to Telegram: the emulator
+answers 429 like Telegram (30 messages in any second, 20 per group in any minute); we report
+the achieved message rate as a share of 30/s, the 429s, and whether every due/overdue
+reminder went out before the first lead-time one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import time
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import SQLModel
 from telegram import InlineKeyboardMarkup
-from telegram.ext import AIORateLimiter
 
 from bench.common import (
     NOW,
@@ -34,6 +33,7 @@ from bench.common import (
 from bot.clock import FakeClock
 from bot.demo.harness import LocalBot, local_bot
 from bot.emulator import ApiCall, BotApiEmulator
+from bot.scheduling.jobs import TICK_JOB, JobQueueScheduler
 from bot.services import outbox
 from bot.services.dispatcher import DispatchReport
 
@@ -42,6 +42,29 @@ LIMITS = {
     "rate_limit_group_per_minute": 20,
     "rate_limit_group_period_seconds": 60,
 }
+
+
+async def scheduled(lb: LocalBot, *, deadline: float = 600.0) -> float:
+    """Tick as ``safetybot run`` does (once at start, then PTB's JobQueue every interval)
+    until the outbox is empty; returns when it started."""
+    started = time.monotonic()
+    assert lb.app.job_queue is not None
+    scheduler = JobQueueScheduler(
+        lb.app.job_queue, lb.runtime.tick, lb.ctx.settings.dispatch_interval_seconds
+    )
+    scheduler.start()
+    try:
+        await lb.runtime.tick()
+        while time.monotonic() < started + deadline:
+            await asyncio.sleep(0.25)
+            with lb.ctx.session() as session:
+                if outbox.pending_count(session) == 0:
+                    break
+    finally:
+        for job in lb.app.job_queue.get_jobs_by_name(TICK_JOB):
+            job.schedule_removal()
+        await lb.runtime.close()  # waits for a tick in flight
+    return started
 
 
 async def drain(lb: LocalBot, *, deadline: float = 600.0) -> DispatchReport:
@@ -66,7 +89,8 @@ def _sends(calls: list[ApiCall]) -> list[ApiCall]:
 
 
 def _due_before_lead(lb: LocalBot, sends: list[ApiCall]) -> bool:
-    """Every message carrying a due/overdue reminder was accepted before any lead-time-only one."""
+    """Every message carrying a due/overdue reminder was accepted before any message that
+    carries lead-time reminders only (a digest may carry both)."""
     order: dict[tuple[int, int], int] = {}
     nth: dict[int, int] = {}
     for seq, call in enumerate(c for c in sends if c.ok):
@@ -80,9 +104,9 @@ def _due_before_lead(lb: LocalBot, sends: list[ApiCall]) -> bool:
             .join(e, e.c.id == r.c.enterprise_id)
             .where(r.c.state == "sent")
         ).all()
-    urgent = [order[(chat, mid)] for kind, mid, chat in rows if not kind.startswith("lead-")]
-    lead = [order[(chat, mid)] for kind, mid, chat in rows if kind.startswith("lead-")]
-    return not urgent or not lead or max(urgent) < min(lead)
+    urgent = {order[(chat, mid)] for kind, mid, chat in rows if not kind.startswith("lead-")}
+    lead_only = {order[(chat, mid)] for _, mid, chat in rows} - urgent
+    return not urgent or not lead_only or max(urgent) < min(lead_only)
 
 
 async def _bare_loop(emu: BotApiEmulator, sends: list[ApiCall]) -> tuple[float, float]:
@@ -113,6 +137,8 @@ async def _run(
     items: int,
     lead: int,
     limited: str,
+    rtt: float,
+    deadline: float,
     bare: bool,
     profile: list[str] | None,
 ) -> dict[str, Any]:
@@ -123,59 +149,74 @@ async def _run(
         now=time.time if running else (lambda: clock.now().timestamp()),
     )
     await emu.start()
+    if rtt:
+        emu.set_latency(rtt, "sendMessage")
     try:
         with sqlite_url() as url:
             async with local_bot(
                 database_url=url, clock=clock, emulator=emu, **(LIMITS if running else {})
             ) as lb:
                 if limited == "paced":  # what app.py could configure: no burst beyond the rate
-                    lb.app.bot._rate_limiter = AIORateLimiter(  # type: ignore[attr-defined]
+                    lb.app.bot._rate_limiter = type(lb.app.bot.rate_limiter)(  # type: ignore[attr-defined,misc]
                         overall_max_rate=1,
                         overall_time_period=1 / 29,
                         group_max_rate=1,
                         group_time_period=60 / 19,
-                        max_retries=3,
+                        max_retries=lb.ctx.settings.rate_limit_max_retries,
                     )
                 world = make_chats(emu, enterprises)
                 ids = seed_enterprises(lb.ctx.engine, world.chat_ids, now=NOW)
                 reminders = seed_reminders(lb.ctx.engine, ids, now=NOW, items=items, lead=lead)
                 first_call = len(emu.calls)
                 started, cpu = time.perf_counter(), time.process_time()
-                if profile is not None:
+                if running:
+                    begun = await scheduled(lb, deadline=deadline)
+                    sent = _sent_count(lb)
+                elif profile is not None:
                     with profiled(profile):
-                        report = await drain(lb)
+                        sent = (await drain(lb)).sent
                 else:
-                    report = await drain(lb)
+                    sent = (await drain(lb)).sent
                 seconds = time.perf_counter() - started
                 cpu = time.process_time() - cpu
                 sends = _sends(emu.calls[first_call:])
                 ordered = _due_before_lead(lb, sends)
-        accepted = sum(1 for c in sends if c.ok)
+        accepted = [c for c in sends if c.ok]
+        if running and accepted:  # from the first tick to Telegram's last accepted message
+            seconds = accepted[-1].at - begun
         result: dict[str, Any] = {
+            "chats": enterprises,
+            "rtt_ms": rtt * 1000,
             "reminders": reminders,
-            "sent": report.sent,
-            "messages": accepted,
+            "sent": sent,
+            "messages": len(accepted),
             "seconds": seconds,
             "cpu_seconds": cpu,
-            "reminders_per_s": report.sent / seconds,
-            "messages_per_s": accepted / seconds,
+            "reminders_per_s": sent / seconds,
+            "messages_per_s": len(accepted) / seconds,
             "http_429": sum(1 for c in sends if c.status == 429),
             "due_before_lead": ordered,
+            "complete": sent == reminders,
         }
         if running:
-            result["share_of_limit"] = (
-                result["messages_per_s"] / LIMITS["rate_limit_overall_per_second"]
-            )
+            limit = LIMITS["rate_limit_overall_per_second"]
+            result["share_of_limit"] = result["messages_per_s"] / limit
         if bare:
             bare_seconds, bare_cpu = await _bare_loop(emu, sends)
             result["bare_seconds"] = bare_seconds
             result["bare_cpu_seconds"] = bare_cpu
-            result["cpu_ratio"] = bare_cpu / cpu
-            result["bare_messages_per_s"] = accepted / bare_seconds
+            result["bare_messages_per_s"] = len(accepted) / bare_seconds
             result["ratio"] = bare_seconds / seconds
+            result["cpu_ratio"] = bare_cpu / cpu
         return result
     finally:
         await emu.stop()
+
+
+def _sent_count(lb: LocalBot) -> int:
+    r = SQLModel.metadata.tables["reminder"]
+    with lb.ctx.engine.connect() as conn:
+        return len(conn.execute(select(r.c.id).where(r.c.state == "sent")).all())
 
 
 def run(
@@ -184,16 +225,24 @@ def run(
     items: int = 10,
     lead: int = 5,
     limited: str = "off",
+    rtt: float = 0.0,
+    deadline: float = 600.0,
     bare: bool = True,
     profile: list[str] | None = None,
 ) -> dict[str, Any]:
-    """One fan-out run; ``limited`` is "off", "configured" (as app.py builds it) or "paced"."""
+    """One fan-out run; ``limited`` is "off", "configured" (as app.py builds it) or "paced".
+
+    ``rtt`` seconds of latency are added to every sendMessage. With limits on, the run stops
+    after ``deadline`` seconds even if reminders are left (the rate is over what was sent).
+    """
     return asyncio.run(
         _run(
             enterprises=enterprises,
             items=items,
             lead=lead,
             limited=limited,
+            rtt=rtt,
+            deadline=deadline,
             bare=bare and limited == "off",
             profile=profile,
         )
@@ -201,5 +250,4 @@ def run(
 
 
 if __name__ == "__main__":
-    stamp = dt.datetime.now(dt.UTC)
-    print(stamp, run(enterprises=200))
+    print(run(enterprises=200))

@@ -102,7 +102,7 @@ class Dispatcher:
     their enterprises with one query and posts one message per chat, up to ``concurrency``
     chats at a time (PTB's rate limiter paces the sends; one wave never holds two messages
     for the same chat, so per-chat order is kept). While waves come back full and clean the
-    backlog is drained, for about one dispatch interval, instead of waiting for the next tick.
+    backlog is drained within the tick instead of one batch per dispatch interval.
     """
 
     def __init__(
@@ -112,7 +112,7 @@ class Dispatcher:
         *,
         worker: str,
         batch: int = 500,
-        concurrency: int = 32,
+        concurrency: int = 16,
     ) -> None:
         self.ctx = ctx
         self.notifier = notifier
@@ -136,12 +136,18 @@ class Dispatcher:
         return by_enterprise
 
     async def run_once(self) -> DispatchReport:
+        """Waves until nothing more is due, a wave had to retry, or the next wave would not
+        end before the next tick (PTB's JobQueue skips a tick that finds this one running)."""
         report = DispatchReport()
-        budget = time.monotonic() + self.ctx.settings.dispatch_interval_seconds
+        started = time.monotonic()
+        next_tick = started + self.ctx.settings.dispatch_interval_seconds
         while True:
-            retried = report.retried
+            wave_started, retried = time.monotonic(), report.retried
             claimed = len(await self._wave(report))
-            if claimed < self.batch or report.retried > retried or time.monotonic() > budget:
+            ended = time.monotonic()
+            if claimed < self.batch or report.retried > retried:
+                return report
+            if ended + (ended - wave_started) > next_tick:
                 return report
 
     async def _wave(self, report: DispatchReport) -> list[int]:

@@ -97,7 +97,7 @@ _DECODERS: list[tuple[re.Pattern[str], type]] = [
 
 def decode(data: str | None) -> Callback | None:
     """The callback a button carries, or None for anything malformed."""
-    if not data or len(data.encode()) > MAX_BYTES:
+    if not data or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         return None
     for pattern, kind in _DECODERS:
         match = pattern.fullmatch(data)

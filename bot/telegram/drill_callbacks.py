@@ -115,7 +115,8 @@ def encode(callback: DrillCallback) -> str:
 
 def decode(data: str | None) -> DrillCallback | None:
     """The drill callback a button carries, or None for anything malformed."""
-    if not data or len(data.encode()) > MAX_BYTES or not data.startswith(PREFIX):
+    size = len(data.encode("utf-8", "surrogatepass")) if data else 0
+    if not data or size > MAX_BYTES or not data.startswith(PREFIX):
         return None
     body = data[len(PREFIX) :]
     pattern = _PATTERNS.get(body[:1])

@@ -16,6 +16,8 @@ class AdminCache:
         self._admins: dict[int, tuple[dt.datetime, frozenset[int]]] = {}
 
     async def admins(self, bot: Bot, chat_id: int) -> frozenset[int]:
+        if chat_id > 0:  # a private chat (its id is the user's): nobody administers it, and
+            return frozenset()  # Telegram answers getChatAdministrators there with an error
         now = self._clock.now()
         cached = self._admins.get(chat_id)
         if cached and now - cached[0] < self._ttl:

@@ -73,10 +73,11 @@ class BotService:
                 path=s.webhook_path,
             )
             await self.server.start()
+            url = public_webhook_url(s)
             await self.app.bot.set_webhook(
-                public_webhook_url(s), secret_token=secret, allowed_updates=Update.ALL_TYPES
+                url, secret_token=secret, allowed_updates=Update.ALL_TYPES
             )
-            log.info("webhook mode: worker %s, Telegram posts to %s", self.worker, s.webhook_url)
+            log.info("webhook mode: worker %s, Telegram posts to %s", self.worker, url)
             return
         if s.metrics_port is not None:
             self.server = WebServer(

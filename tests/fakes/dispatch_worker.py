@@ -43,7 +43,8 @@ async def run() -> int:
     _say(loaded=service.worker)
     await loop.run_in_executor(None, sys.stdin.readline)
     await service.start()
-    _say(started=service.worker)
+    assert service.server is not None
+    _say(started=service.worker, port=service.server.port)
     await stop.wait()
     await service.stop()
     ctx.engine.dispose()

@@ -3,8 +3,9 @@
 Three real OS processes (tests/fakes/dispatch_worker.py, the production ``BotService`` in
 webhook mode) claim from one outbox with ``FOR UPDATE SKIP LOCKED`` and post to one loopback
 emulator run by this test. 2,400 enterprises each have one due reminder, so the messages per
-chat are the sends per reminder. One instance is stopped with SIGTERM halfway (graceful stop:
-it finishes its wave and hands its claims back); the others finish the work.
+chat are the sends per reminder. Meanwhile one group's updates are posted to a different
+instance each (any instance answers any update). One instance is stopped with SIGTERM halfway
+(graceful stop: it finishes its wave and hands its claims back); the others finish the work.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import Engine, func, insert, select
 from sqlmodel import SQLModel
@@ -26,9 +28,10 @@ from sqlmodel import SQLModel
 from bot.demo.harness import DEMO_TOKEN
 from bot.emulator import BotApiEmulator
 from bot.store.db import make_engine, upgrade
+from bot.web.server import SECRET_HEADER
 from tests.fakes.postgres import fresh_database
 from tests.fakes.process import LineReader
-from tests.fakes.webhook import PUBLIC_URL, SECRET
+from tests.fakes.webhook import PUBLIC_URL, SECRET, take_updates
 
 INSTANCES = 3
 REMINDERS = 2_400
@@ -123,16 +126,37 @@ def _worker_logs(tmp_path: Path) -> str:
 
 
 class SendCounter:
-    """Counts successful sendMessage calls incrementally (the emulator's call log only grows)."""
+    """Counts successful sendMessage calls to the given chats, incrementally (the log grows)."""
 
-    def __init__(self, emu: BotApiEmulator) -> None:
-        self.emu, self.seen, self.sent = emu, 0, 0
+    def __init__(self, emu: BotApiEmulator, chat_ids: list[int]) -> None:
+        self.emu, self.chats, self.seen, self.sent = emu, set(chat_ids), 0, 0
 
     def __call__(self) -> int:
         calls = self.emu.calls
-        self.sent += sum(1 for c in calls[self.seen :] if c.method == "sendMessage" and c.ok)
+        self.sent += sum(
+            1
+            for c in calls[self.seen :]
+            if c.method == "sendMessage" and c.ok and c.params.get("chat_id") in self.chats
+        )
         self.seen = len(calls)
         return self.sent
+
+
+async def _each_instance_answers(emu: BotApiEmulator, ports: list[int]) -> None:
+    """A group whose updates reach a different instance each time, as behind a balancer."""
+    admin = emu.create_user("值班员")
+    chat = emu.create_group("轮询测试群", admins=[admin])
+    emu.add_bot_to_group(chat, by=admin)
+    async with aiohttp.ClientSession() as http:
+        for n, port in enumerate(ports):
+            if n:
+                emu.send_text(chat, admin, "/help")
+            after = emu.cursor(chat["id"])
+            for update in take_updates(emu):
+                url = f"http://127.0.0.1:{port}/telegram"
+                async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as r:
+                    assert r.status == 200
+            await emu.wait_for_message(chat["id"], after=after, timeout=60)  # greeting, help
 
 
 async def test_instances_share_the_outbox_without_duplicates_or_losses(
@@ -146,6 +170,7 @@ async def test_instances_share_the_outbox_without_duplicates_or_losses(
         chats = [emu.create_group(f"企业{i:04d}安全群", admins=[admin]) for i in range(REMINDERS)]
         for chat in chats:
             emu.add_bot_to_group(chat, by=admin)
+        take_updates(emu)  # never delivered: these groups only receive reminders
         chat_ids = [int(c["id"]) for c in chats]
         _seed(engine, chat_ids, int(admin["id"]), dt.datetime.now(dt.UTC))
 
@@ -172,7 +197,12 @@ async def test_instances_share_the_outbox_without_duplicates_or_losses(
                 assert proc.stdin is not None
                 proc.stdin.write(b"go\n")
                 await proc.stdin.drain()
-            sends = SendCounter(emu)
+            ports = [
+                json.loads(await r.wait_for(lambda line: '"started"' in line))["port"]
+                for r in readers
+            ]
+            await _each_instance_answers(emu, ports)
+            sends = SendCounter(emu, chat_ids)
             await emu.wait_for(lambda: sends() >= REMINDERS // 2, timeout=300)
             procs[0].send_signal(signal.SIGTERM)  # one instance leaves mid-run, gracefully
             await emu.wait_for(lambda: sends() >= REMINDERS, timeout=300)

@@ -88,20 +88,17 @@ async def registered_group(
     return group
 
 
-def snapshot(bot: LocalBot) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, sorted: two equal snapshots mean nothing changed."""
+def snapshot(bot: LocalBot) -> dict[str, set[tuple[Any, ...]]]:
+    """Every row of every table: two equal snapshots mean nothing changed."""
     meta: MetaData = SQLModel.metadata
-    out: dict[str, list[tuple[Any, ...]]] = {}
+    out: dict[str, set[tuple[Any, ...]]] = {}
     with bot.ctx.engine.connect() as conn:
         for table in meta.sorted_tables:
-            if table.name == "alembic_version":
-                continue
-            rows = conn.execute(select(table)).all()
-            out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+            out[table.name] = {tuple(r) for r in conn.execute(select(table))}
     return out
 
 
-def changed_tables(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
+def changed_tables(before: dict[str, set[Any]], after: dict[str, set[Any]]) -> list[str]:
     return [name for name in after if before.get(name) != after[name]]
 
 

@@ -157,6 +157,7 @@ async def test_many_long_notes_still_list_in_parts(bot: LocalBot, tally: Counter
     await emu.wait_for_callback_answer(
         emu.press_raw(group.chat, group.worker, digest.message_id, f"vw:{occurrence_id}")
     )
+
     def listed() -> str:
         return "".join(m.text or "" for m in emu.sent(group.chat_id) if m.message_id > after)
 

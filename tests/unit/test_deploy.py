@@ -104,3 +104,20 @@ def test_operations_guide_covers_the_essentials() -> None:
         "/healthz",
     ):
         assert topic in guide, topic
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://bot.example.com", "https://bot.example.com/hook"),
+        ("https://bot.example.com/", "https://bot.example.com/hook"),
+        ("https://bot.example.com/custom/path", "https://bot.example.com/custom/path"),
+    ],
+)
+def test_webhook_url_gets_the_path_when_it_names_only_a_host(url: str, expected: str) -> None:
+    from bot.web.service import public_webhook_url
+
+    settings = Settings(
+        _env_file=None, webhook_url=url, webhook_secret="s" * 32, webhook_path="hook"
+    )
+    assert public_webhook_url(settings) == expected

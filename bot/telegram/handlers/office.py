@@ -245,7 +245,7 @@ async def _send_evidence(update: Update, context: Context, view: offices.Evidenc
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     evidence = filters.ChatType.PRIVATE & filters.Regex(
-        rf"^/start(@\w+)?\s+{EVIDENCE_PAYLOAD}\d+\s*$"
+        rf"^/start(@\w+)?\s+{EVIDENCE_PAYLOAD}[0-9]{{1,18}}\s*$"  # an id that fits BIGINT
     )
     return [
         CommandHandler("office", office_command),
