@@ -3,9 +3,9 @@
 The database holds ``enterprises`` registered enterprises, materialized ahead, with ten
 pending reminders each (not yet due); the bot talks to the loopback emulator. Start-up time
 is from spawning the process to its first ``getUpdates`` long poll reaching the emulator
-(imports, migrations check, catalog, ``setMyCommands`` and the start-up tick are done by then); resident memory is read from ``/proc`` at that moment
-and again a few seconds later, when the process has settled. The same with no enterprises
-shows what the enterprises themselves cost.
+(imports, migrations check, catalog, ``setMyCommands`` and the start-up tick are done by
+then); resident memory is read from ``/proc`` at that moment and again a few seconds later,
+when the process has settled. The same with no enterprises shows what they cost.
 """
 
 from __future__ import annotations
@@ -86,10 +86,10 @@ async def _start(url: str, settle: float) -> dict[str, float]:
         await emu.stop()
 
 
-def run(*, enterprises: int = 10_000, settle: float = 3.0) -> dict[str, Any]:
-    """Start-up with ``enterprises`` and with none, each in a fresh database."""
+def run(*, enterprises: int = 10_000, settle: float = 3.0, baseline: bool = True) -> dict[str, Any]:
+    """Start-up with ``enterprises`` and (``baseline``) with none, each in a fresh database."""
     result: dict[str, Any] = {"enterprises": enterprises}
-    for label, count in (("empty", 0), ("full", enterprises)):
+    for label, count in (("empty", 0), ("full", enterprises))[0 if baseline else 1 :]:
         with sqlite_url() as url:
             _database(url, count)
             figures = asyncio.run(_start(url, settle))

@@ -12,13 +12,10 @@ import datetime as dt
 import io
 import logging
 import os
-import shutil
-import socket
 import sqlite3
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -34,6 +31,7 @@ from bot.scheduling import JobQueueScheduler
 from bot.services.dispatcher import OutgoingReminder
 from bot.store.models import OccurrenceRow
 from tests.conftest import local
+from tests.fakes.pg_cluster import Cluster
 from tests.fakes.process import LineReader
 from tests.reliability.support import (
     confirm_buttons,
@@ -45,7 +43,6 @@ from tests.reliability.support import (
     states,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 FANOUT = 2000
 KILL_AFTER = 600  # messages Telegram has received when the process is killed
 
@@ -161,6 +158,7 @@ def _lock(path: Path) -> sqlite3.Connection:
     return holder
 
 
+@pytest.mark.slow  # SQLite's busy_timeout is 5 s
 async def test_sqlite_locked_past_the_busy_timeout_costs_one_tick_and_nothing_else(
     tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture, tally: Counter[str]
 ) -> None:
@@ -210,50 +208,6 @@ async def test_sqlite_locked_briefly_the_tick_waits_and_delivers(
         assert report.sent > 0 and report.retried == 0
         tally["faults"] += 1
         assert lost(bot, bot.clock.now()) == 0 and duplicates(bot, [group.chat_id]) == 0
-
-
-class Cluster:
-    """A PostgreSQL cluster of this test's own (``.ci/pg-start`` on another port and
-    directory), so it can be stopped and started without touching anyone else's server."""
-
-    def __init__(self) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.dir = f"/tmp/safetybot-reliability-pg-{uuid.uuid4().hex[:8]}"  # postgres must reach it
-        self.env = os.environ | {"PGPORT_CI": str(self.port), "PGDATA_CI": self.dir}
-        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
-        self.pg_ctl = str(bins[-1]) if bins else ""
-        self.url = ""
-
-    async def _run(self, *args: str) -> str:
-        proc = await asyncio.create_subprocess_exec(
-            *args, env=self.env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-        )
-        out, err = await proc.communicate()
-        assert proc.returncode == 0, err.decode()
-        return out.decode()
-
-    def _ctl(self, *args: str) -> list[str]:
-        runuser = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-        return [*runuser, self.pg_ctl, "-D", self.dir, *args]
-
-    async def create(self) -> None:
-        out = await self._run(str(ROOT / ".ci" / "pg-start"))
-        self.url = out.strip().split("=", 1)[1]
-
-    async def stop(self) -> None:
-        await self._run(*self._ctl("-m", "fast", "-w", "stop"))
-
-    async def start(self) -> None:
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.dir}"
-        )
-        await self._run(*self._ctl("-l", f"{self.dir}/server.log", "-w", "-o", options, "start"))
-
-    async def destroy(self) -> None:
-        await self._run(str(ROOT / ".ci" / "pg-stop"))
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @pytest.mark.slow
