@@ -110,7 +110,7 @@ def seed_enterprises(engine: Engine, chat_ids: Sequence[int], *, now: dt.datetim
     ]
     with engine.begin() as conn:
         conn.execute(table.insert(), rows)
-        ids = dict(conn.execute(select(table.c.chat_id, table.c.id)).tuples().all())
+        ids = {chat: i for chat, i in conn.execute(select(table.c.chat_id, table.c.id))}
     return [ids[c] for c in chat_ids]
 
 

@@ -44,7 +44,7 @@ LIMITS = {
 }
 
 
-async def scheduled(lb: LocalBot, *, deadline: float = 600.0) -> float:
+async def scheduled(lb: LocalBot, *, deadline: float = 600.0, wake: bool = False) -> float:
     """Tick as ``safetybot run`` does (once at start, then PTB's JobQueue every interval)
     until the outbox is empty; returns when it started."""
     started = time.monotonic()
@@ -53,6 +53,9 @@ async def scheduled(lb: LocalBot, *, deadline: float = 600.0) -> float:
         lb.app.job_queue, lb.runtime.tick, lb.ctx.settings.dispatch_interval_seconds
     )
     scheduler.start()
+    if wake:  # proposal: tick again at once when a tick stopped with a backlog
+        lb.runtime.scheduler = scheduler
+        lb.runtime.tick_listeners.append(lambda r: lb.runtime.wake() if r.backlog else None)
     try:
         await lb.runtime.tick()
         while time.monotonic() < started + deadline:
@@ -139,6 +142,7 @@ async def _run(
     limited: str,
     rtt: float,
     deadline: float,
+    wake: bool,
     bare: bool,
     profile: list[str] | None,
 ) -> dict[str, Any]:
@@ -170,7 +174,7 @@ async def _run(
                 first_call = len(emu.calls)
                 started, cpu = time.perf_counter(), time.process_time()
                 if running:
-                    begun = await scheduled(lb, deadline=deadline)
+                    begun = await scheduled(lb, deadline=deadline, wake=wake)
                     sent = _sent_count(lb)
                 elif profile is not None:
                     with profiled(profile):
@@ -227,6 +231,7 @@ def run(
     limited: str = "off",
     rtt: float = 0.0,
     deadline: float = 600.0,
+    wake: bool = False,
     bare: bool = True,
     profile: list[str] | None = None,
 ) -> dict[str, Any]:
@@ -243,6 +248,7 @@ def run(
             limited=limited,
             rtt=rtt,
             deadline=deadline,
+            wake=wake,
             bare=bare and limited == "off",
             profile=profile,
         )

@@ -105,7 +105,7 @@ def rows(figures: dict[str, Figures | str]) -> list[tuple[str, str, str, str]]:
         )
     for key, label in (
         ("fanout_configured", "as app.py configures it"),
-        ("fanout_paced", "paced limiter (proposal)"),
+        ("fanout_paced", "paced limiter + wake on backlog (proposal)"),
     ):
         if missing(f"1b fan-out, Telegram's limits, {label}", key):
             continue

@@ -62,6 +62,7 @@ class DispatchReport:
     retried: int = 0
     messages: int = 0
     errors: list[str] = field(default_factory=list)
+    backlog: bool = False  # stopped with reminders still due: worth ticking again at once
 
 
 def _rank(kind: str) -> tuple[int, str]:
@@ -148,6 +149,7 @@ class Dispatcher:
             if claimed < self.batch or report.retried > retried:
                 return report
             if ended + (ended - wave_started) > next_tick:
+                report.backlog = True
                 return report
 
     async def _wave(self, report: DispatchReport) -> list[int]:

@@ -8,7 +8,7 @@ from telegram import Chat, ForceReply, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.errors import DomainError
+from bot.errors import DomainError, GroupOnly, NotManager
 from bot.i18n import normalize_locale
 from bot.runtime import Runtime, runtime_of
 from bot.services import enterprises, language
@@ -92,3 +92,16 @@ async def answer_error(update: Update, context: Context, error: DomainError) -> 
     await query.answer(
         renderer.text(chat_locale(context, update), name, **error.context), show_alert=True
     )
+
+
+async def managed_enterprise(update: Update, context: Context) -> Enterprise:
+    """The group's active enterprise, if the sender manages it (admin or safety officer)."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    if chat.type == Chat.PRIVATE:
+        raise GroupOnly()
+    with rt(context).ctx.session() as session:
+        enterprise = enterprises.require_active(session, chat.id)
+    if not await is_manager(context, chat.id, user.id, enterprise):
+        raise NotManager()
+    return enterprise

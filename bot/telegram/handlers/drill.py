@@ -21,7 +21,15 @@ from bot.telegram import drill_buttons, drill_practice
 from bot.telegram.drill_actions import end_drill, refresh, require_manager, start_drill
 from bot.telegram.drill_callbacks import PracticePress, PracticeStart, decode
 from bot.telegram.drill_live import end_stale_drills, texts_for
-from bot.telegram.handlers.common import Context, chat_locale, is_manager, reply, reply_error, rt
+from bot.telegram.handlers.common import (
+    Context,
+    answer_error,
+    chat_locale,
+    is_manager,
+    reply,
+    reply_error,
+    rt,
+)
 
 __all__ = ["end_stale_drills", "handlers", "message_handlers"]
 
@@ -118,9 +126,7 @@ async def drill_button(update: Update, context: Context) -> None:
         else:
             await drill_buttons.pressed(update, context, data)
     except DomainError as error:
-        locale = chat_locale(context, update)
-        text = rt(context).renderer.text(locale, f"{error.template}_short", **error.context)
-        await query.answer(text, show_alert=True)
+        await answer_error(update, context, error)
 
 
 async def photo_reply(update: Update, context: Context) -> None:

@@ -11,10 +11,9 @@ from telegram import Chat, MessageEntity, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, PollAnswerHandler
 
 from bot.domain import quiz as rules
-from bot.errors import DomainError, GroupOnly, NotManager
+from bot.errors import DomainError
 from bot.services import quiz as quizzes
 from bot.services import quiz_answers, quiz_checks, quiz_stats
-from bot.services.enterprises import require_active
 from bot.store.models import Enterprise
 from bot.store.quiz_models import Quiz
 from bot.telegram import quiz_callbacks as cb
@@ -23,7 +22,7 @@ from bot.telegram.handlers.common import (
     Context,
     chat_locale,
     display_name,
-    is_manager,
+    managed_enterprise,
     reply,
     reply_error,
     rt,
@@ -105,12 +104,7 @@ async def check_command(update: Update, context: Context) -> None:
     chat, user, ctx = update.effective_chat, update.effective_user, rt(context).ctx
     assert chat is not None and user is not None
     try:
-        if chat.type == Chat.PRIVATE:
-            raise GroupOnly()
-        with ctx.session() as session:
-            enterprise = require_active(session, chat.id)
-        if not await is_manager(context, chat.id, user.id, enterprise):
-            raise NotManager()
+        enterprise = await managed_enterprise(update, context)
         people, unknown = _named(update, context, enterprise)
         with ctx.session() as session:
             spot, enterprise = quiz_checks.start_spot_check(
@@ -137,12 +131,7 @@ async def retrain_command(update: Update, context: Context) -> None:
     chat, user, ctx = update.effective_chat, update.effective_user, rt(context).ctx
     assert chat is not None and user is not None
     try:
-        if chat.type == Chat.PRIVATE:
-            raise GroupOnly()
-        with ctx.session() as session:
-            enterprise = require_active(session, chat.id)
-        if not await is_manager(context, chat.id, user.id, enterprise):
-            raise NotManager()
+        enterprise = await managed_enterprise(update, context)
         now = ctx.clock.now()
         with ctx.session() as session:
             items = quiz_checks.open_retrainings(session, enterprise.id or 0)

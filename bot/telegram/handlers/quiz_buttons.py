@@ -16,7 +16,13 @@ from bot.services.enterprises import require_active
 from bot.store.models import Enterprise
 from bot.store.quiz_models import EXAM_KINDS, Quiz
 from bot.telegram import quiz_callbacks as cb
-from bot.telegram.handlers.common import Context, chat_locale, display_name, is_manager, rt
+from bot.telegram.handlers.common import (
+    Context,
+    answer_error,
+    display_name,
+    is_manager,
+    rt,
+)
 from bot.telegram.quiz_flow import (
     announce_verdict,
     deliver_check,
@@ -179,7 +185,4 @@ async def quiz_button(update: Update, context: Context) -> None:
         else:
             raise StaleButton()
     except DomainError as error:
-        text = rt(context).renderer.text(
-            chat_locale(context, update), f"{error.template}_short", **error.context
-        )
-        await query.answer(text, show_alert=True)
+        await answer_error(update, context, error)
