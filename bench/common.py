@@ -250,7 +250,10 @@ def top_functions(profile: cProfile.Profile, *, top: int) -> list[str]:
         short = path.split("site-packages/")[-1].split("/work/main/")[-1]
         return f"{func} ({short}:{line})" if line else func
 
-    lines = [f"total profiled time {total:.2f} s", "own time (tottime), all code:"]
+    lines = [
+        f"total profiled time {total:.2f} s (a coroutine's calls count each time it resumes)",
+        "own time (tottime), all code:",
+    ]
     for tt, _ct, nc, key in sorted(rows, key=lambda r: r[0], reverse=True)[:top]:
         lines.append(f"  {tt / total:6.1%}  {tt:7.3f} s  {nc:>8} calls  {name(key)}")
     lines.append("total time (cumtime), our code (bot/):")

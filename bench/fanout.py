@@ -44,9 +44,11 @@ LIMITS = {
 }
 
 
-async def scheduled(lb: LocalBot, *, deadline: float = 600.0, wake: bool = False) -> float:
+async def scheduled(
+    lb: LocalBot, *, deadline: float = 600.0, wake: bool = False
+) -> tuple[float, float]:
     """Tick as ``safetybot run`` does (once at start, then PTB's JobQueue every interval)
-    until the outbox is empty; returns when it started."""
+    until the outbox is empty or ``deadline``; returns when it started and stopped."""
     started = time.monotonic()
     assert lb.app.job_queue is not None
     scheduler = JobQueueScheduler(
@@ -66,8 +68,9 @@ async def scheduled(lb: LocalBot, *, deadline: float = 600.0, wake: bool = False
     finally:
         for job in lb.app.job_queue.get_jobs_by_name(TICK_JOB):
             job.schedule_removal()
+        stopped = time.monotonic()
         await lb.runtime.close()  # waits for a tick in flight
-    return started
+    return started, stopped
 
 
 async def drain(lb: LocalBot, *, deadline: float = 600.0) -> DispatchReport:
@@ -160,13 +163,14 @@ async def _run(
             async with local_bot(
                 database_url=url, clock=clock, emulator=emu, **(LIMITS if running else {})
             ) as lb:
-                if limited == "paced":  # what app.py could configure: no burst beyond the rate
+                if limited == "paced":  # proposal for app.py: no burst beyond the rate
+                    s = lb.ctx.settings
                     lb.app.bot._rate_limiter = type(lb.app.bot.rate_limiter)(  # type: ignore[attr-defined,misc]
                         overall_max_rate=1,
-                        overall_time_period=1 / 29,
-                        group_max_rate=1,
-                        group_time_period=60 / 19,
-                        max_retries=lb.ctx.settings.rate_limit_max_retries,
+                        overall_time_period=1 / (s.rate_limit_overall_per_second - 1),
+                        group_max_rate=s.rate_limit_group_per_minute,
+                        group_time_period=s.rate_limit_group_period_seconds,
+                        max_retries=s.rate_limit_max_retries,
                     )
                 world = make_chats(emu, enterprises)
                 ids = seed_enterprises(lb.ctx.engine, world.chat_ids, now=NOW)
@@ -174,7 +178,7 @@ async def _run(
                 first_call = len(emu.calls)
                 started, cpu = time.perf_counter(), time.process_time()
                 if running:
-                    begun = await scheduled(lb, deadline=deadline, wake=wake)
+                    begun, stopped = await scheduled(lb, deadline=deadline, wake=wake)
                     sent = _sent_count(lb)
                 elif profile is not None:
                     with profiled(profile):
@@ -186,8 +190,8 @@ async def _run(
                 sends = _sends(emu.calls[first_call:])
                 ordered = _due_before_lead(lb, sends)
         accepted = [c for c in sends if c.ok]
-        if running and accepted:  # from the first tick to Telegram's last accepted message
-            seconds = accepted[-1].at - begun
+        if running and accepted:  # from the first tick to the last message (or the deadline)
+            seconds = (accepted[-1].at if sent == reminders else stopped) - begun
         result: dict[str, Any] = {
             "chats": enterprises,
             "rtt_ms": rtt * 1000,

@@ -38,8 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _rss_mb() -> float:
-    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process so far (VmHWM; unlike ru_maxrss it is not
+    inherited from the parent that spawned this process)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
 def _rows(ctx: Any) -> int:

@@ -142,7 +142,8 @@ def rows(figures: dict[str, Figures | str]) -> list[tuple[str, str, str, str]]:
                 f"3 materialization, {f['days']}-day horizon, {f['enterprises']:,} enterprises, "
                 f"full catalog (sample of {f['sample']}, extrapolated)",
                 f"{_f(f['seconds'])} s ({_f(f['rows_per_enterprise'])} rows per enterprise, "
-                f"{_f(f['rows_per_s'])} rows/s), peak RSS {_f(f['peak_rss_mb'])} MiB; re-run "
+                f"{_f(f['rows_per_s'])} rows/s), peak RSS {_f(f['peak_rss_mb'])} MiB "
+                f"({_f(f['baseline_rss_mb'])} MiB before); re-run "
                 f"{_f(f['rerun_seconds'])} s; next incremental run {_f(f['incremental_seconds'])} s",
                 "",
                 "—",

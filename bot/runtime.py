@@ -73,7 +73,9 @@ class Runtime:
                 )
             for listener in self.tick_listeners:
                 listener(report)
-            return report
+        if report.backlog:  # more is due than one tick sends: go again now, not in 20 s
+            self.wake()
+        return report
 
     async def close(self) -> None:
         """Graceful shutdown: wait for the dispatch wave in flight, then refuse further ticks."""

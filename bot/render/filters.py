@@ -7,10 +7,12 @@ Date patterns are themselves translatable messages (``"EEEE, d MMMM y"`` becomes
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
@@ -19,8 +21,10 @@ from jinja2 import Environment
 Gettext = Callable[[str], str]
 
 
-def _babel_locale(locale: str) -> str:
-    return "en_GB" if locale == "en" else locale
+@functools.cache
+def _babel_locale(locale: str) -> Locale:
+    """Parsed once: Babel otherwise normalizes the name on every call (bench/findings.md)."""
+    return Locale.parse("en_GB" if locale == "en" else locale)
 
 
 def format_full_date(value: dt.date, locale: str, gettext: Gettext) -> str:

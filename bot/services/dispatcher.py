@@ -165,14 +165,14 @@ class Dispatcher:
         catch_up_after = dt.timedelta(minutes=self.ctx.settings.catchup_after_minutes)
         slots = asyncio.Semaphore(self.concurrency)
 
-        async def one(
+        async def post(
             enterprise: Enterprise, rows: list[tuple[ReminderRow, OccurrenceRow]]
         ) -> None:
             async with slots:
                 await self._dispatch_chat(enterprise, rows, now, catch_up_after, report)
 
         outcomes = await asyncio.gather(
-            *(one(e, rows) for e, rows in self._load(ids).values()), return_exceptions=True
+            *(post(e, rows) for e, rows in self._load(ids).values()), return_exceptions=True
         )
         for outcome in outcomes:  # a crash mid-wave still surfaces, after the other chats
             if isinstance(outcome, BaseException):
