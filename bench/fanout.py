@@ -34,8 +34,8 @@ from bot.clock import FakeClock
 from bot.demo.harness import LocalBot, local_bot
 from bot.emulator import ApiCall, BotApiEmulator
 from bot.scheduling.jobs import TICK_JOB, JobQueueScheduler
-from bot.services import outbox
 from bot.services.dispatcher import DispatchReport
+from bot.services.outbox_stats import outbox_stats
 
 LIMITS = {
     "rate_limit_overall_per_second": 30,
@@ -63,7 +63,7 @@ async def scheduled(
         while time.monotonic() < started + deadline:
             await asyncio.sleep(0.25)
             with lb.ctx.session() as session:
-                if outbox.pending_count(session) == 0:
+                if outbox_stats(session, now=lb.clock.now()).pending == 0:
                     break
     finally:
         for job in lb.app.job_queue.get_jobs_by_name(TICK_JOB):
@@ -84,7 +84,7 @@ async def drain(lb: LocalBot, *, deadline: float = 600.0) -> DispatchReport:
         if report.sent or report.skipped or report.superseded or report.failed:
             continue
         with lb.ctx.session() as session:
-            if outbox.pending_count(session) == 0:
+            if outbox_stats(session, now=lb.clock.now()).pending == 0:
                 break
         await asyncio.sleep(0.05)  # claims held after a 429 expire with the running clock
     return total

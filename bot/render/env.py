@@ -81,6 +81,3 @@ class Renderer:
 
     def format_date(self, locale: str, value: dt.date) -> str:
         return str(self.env(locale).filters["date"](value))
-
-    def _gettext(self, locale: str) -> Any:
-        return self.env(locale).globals["gettext"]

@@ -136,13 +136,6 @@ def release_worker(session: Session, worker: str) -> int:
     return len(released)
 
 
-def pending_count(session: Session) -> int:
-    c = _R.c
-    stmt = select(c.id).where(
-        c.state.in_([ReminderState.PENDING.value, ReminderState.CLAIMED.value])
-    )
-    return len(session.execute(stmt).all())
-
 
 def add_snooze(
     session: Session, *, occurrence_id: int, enterprise_id: int, fire_at: dt.datetime

@@ -99,16 +99,3 @@ def occurrence_ids_of_message(
         )
     ]
 
-
-def open_occurrences(
-    session: Session, enterprise_id: int, *, limit: int = 20
-) -> list[OccurrenceRow]:
-    """Open occurrences whose window has started, soonest due first (``/due``)."""
-    return list(
-        session.exec(
-            select(OccurrenceRow)
-            .where(OccurrenceRow.enterprise_id == enterprise_id, OccurrenceRow.status == "open")
-            .order_by(col(OccurrenceRow.due_at))
-            .limit(limit)
-        ).all()
-    )
