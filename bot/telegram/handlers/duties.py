@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.errors import DomainError, NotAdmin, StaleButton
 from bot.services import duties, enterprises
-from bot.services.reminder_views import item_view
+from bot.services.reminder_views import item_views
 from bot.store.models import Enterprise
 from bot.telegram.handlers.common import Context, answer_error, reply, reply_error, rt
 from bot.telegram.presenter import reminder_keyboard
@@ -25,7 +25,7 @@ async def due_command(update: Update, context: Context) -> None:
             items = duties.open_items(
                 session, enterprise, now=ctx.clock.now(), exclude=ctx.catalog.campaign_ids()
             )
-            views = [item_view(session, ctx.catalog, "due", it.occurrence) for it in items]
+            views = item_views(session, ctx.catalog, [("due", it.occurrence) for it in items])
     except DomainError as error:
         await reply_error(update, context, error)
         return
