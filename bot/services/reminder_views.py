@@ -72,10 +72,6 @@ def item_views(
     return views
 
 
-def item_view(session: Session, catalog: Catalog, kind: str, occ: OccurrenceRow) -> ItemView:
-    return item_views(session, catalog, [(kind, occ)])[0]
-
-
 def views_for_message(
     session: Session,
     catalog: Catalog,
@@ -98,4 +94,3 @@ def occurrence_ids_of_message(
             session, enterprise_id=enterprise_id, message_id=message_id
         )
     ]
-
