@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 POT = messages/messages.pot
 
-.PHONY: all test lint i18n i18n-check demo bench
+.PHONY: all test lint format i18n i18n-check demo bench wheel-check
 all: test lint
 
 test:
@@ -10,7 +10,11 @@ test:
 
 lint:
 	$(PY) -m ruff check bot tests bench
+	$(PY) -m ruff format --check bot tests bench
 	$(PY) -m mypy
+
+format:
+	$(PY) -m ruff format bot tests bench
 
 # Re-extract msgids from the templates and merge them into every catalog;
 # then translate the new entries in messages/locale/*/LC_MESSAGES/messages.po.
@@ -31,3 +35,7 @@ demo:
 
 bench:
 	$(PY) -m bench
+
+# Build the wheel, install it in a fresh virtualenv outside the checkout and run it from there.
+wheel-check:
+	bash .ci/wheel-check $(PY)

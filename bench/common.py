@@ -72,6 +72,9 @@ class RunningClock(FakeClock):
     def now(self) -> dt.datetime:
         return super().now() + dt.timedelta(seconds=time.monotonic() - self._origin)
 
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)  # wall time runs on its own: lease heartbeats as in production
+
 
 @dataclass
 class World:

@@ -70,6 +70,7 @@ def measure(sample: int, days: int) -> dict[str, Any]:
                         name=f"企业{n}",
                         sector=sector.id,
                         high_risk=sector.high_risk,
+                        region="hubei",  # a profile with daily, weekly and monthly duties
                         created_by=1,
                         created_at=NOW - dt.timedelta(days=1),
                     )

@@ -23,8 +23,9 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         upgrade(engine)
     catalog = load_catalog(settings.schedules_dir)
     question_bank(settings)  # a question Telegram would refuse as a poll stops the start here
-    calendar = load_work_calendar(settings.schedules_dir / "holidays")
-    for warning in calendar_warnings(calendar, clock.now().date()):
+    holidays = settings.schedules_dir / "holidays"
+    calendar = load_work_calendar(holidays)
+    for warning in calendar_warnings(calendar, clock.now().date(), holidays):
         log.warning("%s", warning)
     return AppContext(
         settings=settings, engine=engine, catalog=catalog, calendar=calendar, clock=clock

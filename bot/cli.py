@@ -1,7 +1,9 @@
 """``safetybot`` command line: parse arguments, build settings, call one function per command.
 
-Operator-facing output (errors about configuration, tables) is English; everything the bot
-says in chats comes from ``messages/``.
+What it says to the operator comes from ``messages/templates/cli/`` in ``BOT_LOCALE``
+(:mod:`bot.console`). Bad input -- a malformed date, a path that cannot be written, a database
+that does not answer -- is checked before any work (:mod:`bot.cli_input`) and ends in one line
+on stderr and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -9,29 +11,38 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from pydantic import ValidationError
 
+from bot.cli_input import check_database, parse_date, parse_days, writable_file
 from bot.config import Settings
+from bot.console import EXIT_USAGE, CliError, Console, setting_errors
 from bot.datafile import DataFileError
-
-SETUP_HINT = (
-    "safetybot: TELEGRAM_BOT_TOKEN is not set. Set it (and TELEGRAM_API_BASE_URL for a "
-    "self-hosted Bot API server) in the environment or .env, or run `safetybot demo` to see "
-    "the bot work on the built-in emulator without a token."
-)
+from bot.i18n import SUPPORTED_LOCALES, normalize_locale
 
 
-def _date(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)
+class _Parser(argparse.ArgumentParser):
+    """argparse whose errors are a CliError (one translated line), not usage text and exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError("cli/usage", command=self.prog, problem=message)
+
+
+def _lang(value: str) -> str:
+    """``--lang``: a locale as ``/lang`` takes it (``zh``, ``zh_CN``, ``zh-hans``, ``en``)."""
+    locale = normalize_locale(value, default="")
+    if not locale:
+        raise CliError("cli/bad_lang", value=value, valid=", ".join(SUPPORTED_LOCALES))
+    return locale
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="safetybot", description="Frontline Safety Bot")
+    p = _Parser(prog="safetybot", description="Frontline Safety Bot")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the bot (long polling, or webhook with --webhook-url)")
     run.add_argument(
@@ -44,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo", help="act out a scripted month on the built-in emulator; no token needed"
     )
-    demo.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN")
+    demo.add_argument("--lang", default="zh_CN", help="zh (zh_CN) or en, as /lang takes them")
     sched = sub.add_parser("schedules", help="the obligation catalog").add_subparsers(
         dest="action", required=True
     )
@@ -52,25 +63,34 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", type=Path)
     show = sched.add_parser("show", help="occurrences an enterprise of a sector would get")
     show.add_argument("--sector", required=True)
-    show.add_argument("--from", dest="start", type=_date, required=True)
-    show.add_argument("--to", dest="end", type=_date, required=True)
+    show.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    show.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
     show.add_argument(
         "--high-risk", dest="high_risk", action=argparse.BooleanOptionalAction, default=None
     )
-    show.add_argument("--region", default="all")
+    show.add_argument("--region", help="regional profile (default: the catalog's national one)")
     out = show.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true")
-    out.add_argument("--ics", type=Path)
+    out.add_argument("--ics", type=Path, help="write an iCalendar file here")
+    holidays = sub.add_parser("holidays", help="holiday data").add_subparsers(
+        dest="action", required=True
+    )
+    holidays_check = holidays.add_parser(
+        "check",
+        help="is the State Council's holiday notice in for this year and (from October) the"
+        " next? exit 0 yes, 1 missing or invalid",
+    )
+    holidays_check.add_argument("path", nargs="?", type=Path, help="schedules/ or its holidays/")
     st = sub.add_parser("stats", help="statistics as office staff see them")
     st.add_argument(
         "--chat", type=int, help="an office or enterprise chat id (default: all enterprises)"
     )
-    st.add_argument("--from", dest="start", type=_date)
-    st.add_argument("--to", dest="end", type=_date)
+    st.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
+    st.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
     st.add_argument("--xlsx", type=Path, help="also write the Excel workbook here")
     up = sub.add_parser("upcoming", help="reminders that will be sent, with fire times")
     up.add_argument("--chat", type=int)
-    up.add_argument("--days", type=int, default=30)
+    up.add_argument("--days", default="30", help="how far ahead, in days (1 or more)")
     up.add_argument("--json", action="store_true")
     sub.add_parser("db", help="database").add_subparsers(dest="action", required=True).add_parser(
         "upgrade", help="apply migrations"
@@ -81,143 +101,98 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.bootstrap import build_context
-    from bot.logging_setup import configure_logging
-    from bot.web.service import run_until_signalled
+def _schedules(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot.catalog.commands import run_check, run_show
 
-    overrides = {
-        key: value
-        for key, value in (
-            ("webhook_url", args.webhook_url),
-            ("webhook_port", args.port),
-            ("metrics_port", args.metrics_port),
+    if args.action == "check":
+        today = dt.datetime.now(dt.UTC).date()
+        return run_check(
+            args.path or settings.schedules_dir,
+            console.out,
+            today=today,
+            messages_dir=settings.messages_dir,
+            locale=console.locale,
         )
-        if value is not None
-    }
-    if overrides:
-        try:
-            settings = Settings(**overrides)  # re-read env/.env so validators see the whole
-        except ValidationError as exc:
-            for err in exc.errors():
-                where = ".".join(map(str, err["loc"])).upper() or "run"
-                print(f"safetybot: setting {where}: {err['msg']}", file=sys.stderr)
-            return 2
-    if settings.telegram_bot_token is None:
-        print(SETUP_HINT, file=sys.stderr)
-        return 2
-    secrets = [settings.telegram_bot_token.get_secret_value()]
-    if settings.webhook_secret is not None:
-        secrets.append(settings.webhook_secret.get_secret_value())
-    configure_logging(settings.log_level, json_lines=settings.log_json, secrets=secrets)
-    return asyncio.run(run_until_signalled(build_context(settings)))
+    start, end = parse_date("--from", args.start), parse_date("--to", args.end)
+    assert start is not None and end is not None  # required options
+    region = {"region": args.region} if args.region else {}  # else run_show's default
+    return run_show(
+        sector=args.sector,
+        high_risk=args.high_risk,
+        start=start,
+        end=end,
+        as_json=args.json,
+        ics_path=args.ics,
+        out=console.out,
+        tz=settings.bot_timezone,
+        locale=console.locale,
+        root=settings.schedules_dir,
+        **region,
+    )
 
 
-def _upcoming(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.bootstrap import build_context
-    from bot.services.upcoming import upcoming
+def _stats(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot.reports.cli import run_stats
+    from bot.reports.quiz_source import QuizStatsSource
+    from bot.reports.sources import ReportSources
 
-    ctx = build_context(settings)
-    with ctx.session() as session:
-        rows = upcoming(session, now=ctx.clock.now(), days=args.days, chat_id=args.chat)
-    if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "chat_id": r.chat_id,
-                        "enterprise": r.enterprise,
-                        "obligation_id": r.obligation_id,
-                        "occurrence": r.occurrence_key,
-                        "kind": r.kind,
-                        "fire_at": r.fire_at.isoformat(),
-                        "due": r.due.isoformat(),
-                    }
-                    for r in rows
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        for r in rows:
-            print(
-                f"{r.fire_at.isoformat()}  {r.chat_id}  {r.kind:<10} {r.obligation_id}  ({r.enterprise})"
-            )
-    return 0
+    start, end = parse_date("--from", args.start), parse_date("--to", args.end)
+    xlsx = writable_file("--xlsx", args.xlsx) if args.xlsx is not None else None
+    check_database(settings.database_url)
+    return run_stats(
+        settings=settings,
+        chat_id=args.chat,
+        start=start,
+        end=end,
+        xlsx_path=xlsx,
+        out=console.out,
+        sources=ReportSources(quiz=QuizStatsSource()),
+    )
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from bot import cli_commands
+
     if args.command == "run":
-        return _run(settings, args)
+        return cli_commands.run(settings, args, console)
     if args.command == "demo":
         from bot.demo import run_demo
 
-        return asyncio.run(run_demo(locale=args.lang))
+        return asyncio.run(run_demo(locale=_lang(args.lang)))
     if args.command == "schedules":
-        from bot.catalog.commands import run_check, run_show
+        return _schedules(args, settings, console)
+    if args.command == "holidays":
+        from bot.catalog.holiday_check import run_holidays_check
 
         today = dt.datetime.now(dt.UTC).date()
-        if args.action == "check":
-            return run_check(args.path, sys.stdout, today=today)
-        return run_show(
-            sector=args.sector,
-            high_risk=args.high_risk,
-            start=args.start,
-            end=args.end,
-            as_json=args.json,
-            ics_path=args.ics,
-            out=sys.stdout,
-            region=args.region,
-            tz=settings.bot_timezone,
-            locale=settings.bot_locale,
-        )
+        return run_holidays_check(args.path or settings.schedules_dir, console.out, today=today)
     if args.command == "stats":
-        from bot.reports.cli import run_stats
-        from bot.reports.quiz_source import QuizStatsSource
-        from bot.reports.sources import ReportSources
-
-        return run_stats(
-            settings=settings,
-            chat_id=args.chat,
-            start=args.start,
-            end=args.end,
-            xlsx_path=args.xlsx,
-            out=sys.stdout,
-            sources=ReportSources(quiz=QuizStatsSource()),
-        )
+        return _stats(args, settings, console)
     if args.command == "upcoming":
-        return _upcoming(settings, args)
+        return cli_commands.upcoming(settings, args, console, days=parse_days(args.days))
     if args.command == "db":
-        from bot.store.db import make_engine, upgrade
-
-        upgrade(make_engine(settings.database_url))
-        print("database is at the latest revision")
-        return 0
+        return cli_commands.db_upgrade(settings, console)
     if args.command == "quiz":
-        from bot.quiz.bank import check_bank
-
-        issues = check_bank(settings.messages_dir / "questions")
-        for issue in issues:
-            print(issue)
-        print(f"{len(issues)} issue(s)" if issues else "question bank OK")
-        return 1 if issues else 0
+        return cli_commands.quiz_check(settings, console)
     raise AssertionError(args.command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     try:
-        settings = Settings()
+        settings: Settings | None = Settings()
+        problems: list[CliError] = []
     except ValidationError as exc:
-        for err in exc.errors():
-            print(
-                f"safetybot: setting {'.'.join(map(str, err['loc'])).upper()}: {err['msg']}",
-                file=sys.stderr,
-            )
-        return 2
+        settings, problems = None, setting_errors(exc)
+    console = Console(settings.bot_locale if settings else os.environ.get("BOT_LOCALE"))
     try:
-        return _dispatch(args, settings)
+        args = _parser().parse_args(argv)
+        if settings is None:
+            for problem in problems:
+                console.fail(problem)
+            return EXIT_USAGE
+        return _dispatch(args, settings, console)
+    except CliError as error:
+        return console.fail(error)
     except DataFileError as exc:
         print(exc, file=sys.stderr)
         return 1

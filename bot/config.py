@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///safetybot.db"
     bot_timezone: str = "Asia/Shanghai"
     bot_locale: str = "zh_CN"
+    # The regional profile new enterprises start with (schedules/regions.yaml): national rules
+    # only, unless a deployment serves one region (BOT_REGION=hubei). /setup and /region change it.
+    bot_region: str = Field(default="national", pattern=r"^[a-z][a-z_]{1,30}$")
     schedules_dir: Path = Field(default_factory=schedules_dir)
     messages_dir: Path = Field(default_factory=messages_dir)
     db_auto_migrate: bool = True
@@ -35,7 +38,13 @@ class Settings(BaseSettings):
     claim_lease_seconds: int = Field(default=120, ge=10)
     # Reminders whose fire time is older than this when the bot starts are gathered into one digest.
     catchup_after_minutes: int = Field(default=30, ge=1)
-    admin_cache_seconds: int = Field(default=600, ge=0)
+    # A group that muted the bot: its reminders are held and tried again after this wait,
+    # doubled after every refused try, up to the cap (docs/reminders.md, "Muted groups").
+    mute_retry_first_seconds: int = Field(default=300, ge=10)
+    mute_retry_max_seconds: int = Field(default=4 * 3600, ge=60)
+    # Sends Telegram refuses for a reason a retry may not fix (a closed topic, bad markup):
+    # how many tries before the reminder is marked failed and the safety officer is told.
+    reminder_max_failures: int = Field(default=5, ge=1, le=100)
     # Telegram's flood limits, enforced client-side by PTB's AIORateLimiter.
     rate_limit_overall_per_second: float = Field(default=30, gt=0)
     rate_limit_group_per_minute: float = Field(default=20, gt=0)

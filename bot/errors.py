@@ -71,6 +71,30 @@ class ChatGone(Exception):
     """The chat can no longer be written to (bot removed or blocked, chat not found)."""
 
 
+class ChatMuted(ChatGone):
+    """The group restricted the bot: still a member, but it may not post there for now.
+
+    A ``ChatGone`` for callers that only skip an unreachable chat; the outbox holds the
+    enterprise's reminders instead and posts them once the bot may write again.
+    """
+
+
+class SendRejected(Exception):
+    """Telegram refused the message for a reason a retry may not fix (400 ``TOPIC_CLOSED``…).
+
+    ``reason`` is a short fixed label (for metrics), ``detail`` Telegram's own words.
+    """
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(reason, detail)
+        self.reason = reason
+        self.detail = detail
+
+
+class SendUnavailable(Exception):
+    """Telegram could not be reached or failed on its side (timeouts, 5xx): try again later."""
+
+
 class ChatMoved(Exception):
     """A group became a supergroup; messages must go to ``new_chat_id``."""
 

@@ -14,7 +14,7 @@ from bot.scheduling import Scheduler
 from bot.services.context import AppContext
 from bot.services.dispatcher import Dispatcher, DispatchReport
 from bot.services.materialize import materialize_stale
-from bot.telegram.roles import AdminCache
+from bot.telegram.roles import ChatAdmins
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ RUNTIME_KEY = "runtime"
 class Runtime:
     ctx: AppContext
     renderer: Renderer
-    admins: AdminCache
+    admins: ChatAdmins
     dispatcher: Dispatcher | None = None
     scheduler: Scheduler | None = None
     last_tick: dt.datetime | None = None
@@ -61,14 +61,17 @@ class Runtime:
                 except Exception:
                     log.exception("tick hook %s failed", getattr(hook, "__name__", hook))
             self.last_tick = now
-            if report.sent or report.failed or report.retried:
+            if report.sent or report.failed or report.retried or report.held or report.lost:
                 log.info(
-                    "dispatch: sent=%d skipped=%d superseded=%d failed=%d retried=%d messages=%d",
+                    "dispatch: sent=%d skipped=%d superseded=%d failed=%d retried=%d held=%d "
+                    "lost=%d messages=%d",
                     report.sent,
                     report.skipped,
                     report.superseded,
                     report.failed,
                     report.retried,
+                    report.held,
+                    report.lost,
                     report.messages,
                 )
             for listener in self.tick_listeners:

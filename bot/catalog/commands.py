@@ -17,50 +17,54 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.catalog.holidays import (
     check_holidays,
-    holiday_file_path,
+    holidays_dir,
     load_work_calendar,
-    missing_year_message,
     years_to_cover,
 )
-from bot.catalog.ics import write_ics
-from bot.catalog.loader import (
-    DEFAULT_MESSAGES_DIR,
-    DEFAULT_SCHEDULES_DIR,
-    Catalog,
-    check_catalog,
-    load_catalog,
-)
-from bot.catalog.models import Obligation
+from bot.catalog.ics import build_calendar
+from bot.catalog.loader import Catalog, check_catalog, load_catalog
+from bot.catalog.models import NATIONAL, Obligation
+from bot.cli_input import writable_file, write_file
+from bot.console import CliError, Console
 from bot.datafile import DataFileError
 from bot.domain.recurrence import Occurrence, occurrences
 from bot.domain.workcalendar import WorkCalendar
-from bot.i18n import normalize_locale
+from bot.i18n import DEFAULT_LOCALE, normalize_locale
+from bot.paths import schedules_dir
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def run_check(
-    path: Path | None, out: TextIO, *, today: dt.date, messages_dir: Path | None = None
+    path: Path | None,
+    out: TextIO,
+    *,
+    today: dt.date,
+    messages_dir: Path | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> int:
-    """Validate the catalog and holiday files under ``path``; 1 if anything is wrong."""
-    root = path or DEFAULT_SCHEDULES_DIR
+    """Validate the catalog and holiday files under ``path``; 1 if anything is wrong.
+
+    Data issues are ``file:line: field: message`` lines (English, like a compiler's); the
+    holiday warnings and the summary are translated.
+    """
+    console = Console(locale, out=out, err=out)
+    root = path or schedules_dir()
     if not root.is_dir():
-        print(f"{root}: not a directory", file=out)
-        return EXIT_USAGE
+        return console.fail(CliError("cli/not_a_folder", path=str(root)))
     holiday_issues = check_holidays(root)
-    issues = check_catalog(root, messages_dir or DEFAULT_MESSAGES_DIR) + holiday_issues
+    issues = check_catalog(root, messages_dir) + holiday_issues
     for issue in issues:
         print(issue, file=out)
-    warnings: list[str] = []
+    missing: list[int] = []
     if not holiday_issues:
-        calendar = load_work_calendar(root)
-        for year in calendar.missing_years(years_to_cover(today)):
-            where = holiday_file_path(root, year)
-            warnings.append(f"{where}:1: year: warning: {missing_year_message(year)}")
-    for warning in warnings:
-        print(warning, file=out)
-    counted = "" if issues else f" in {len(load_catalog(root).obligations)} obligations"
-    print(f"{len(issues)} error(s), {len(warnings)} warning(s){counted}", file=out)
+        missing = load_work_calendar(root).missing_years(years_to_cover(today))
+    for year in missing:
+        console.say("cli/holidays_missing", folder=f"{holidays_dir(root)}/", year=year)
+    obligations = None if issues else len(load_catalog(root).obligations)
+    console.say(
+        "cli/check_summary", errors=len(issues), warnings=len(missing), obligations=obligations
+    )
     return EXIT_INVALID if issues else EXIT_OK
 
 
@@ -73,14 +77,22 @@ def enterprise_occurrences(
     start: dt.date,
     end: dt.date,
     tz: ZoneInfo,
-    region: str = "all",
+    region: str = NATIONAL,
 ) -> list[tuple[Obligation, Occurrence]]:
-    """Every calendar occurrence an enterprise would get, by due time then id and area."""
+    """Every calendar occurrence an enterprise of ``region`` would get, by due time, id, area."""
+    path = catalog.lineage(region)
     found = [
         (ob, occ)
         for ob in catalog.for_enterprise(sector, high_risk, region)
         for occ in occurrences(
-            ob, sector=sector, high_risk=high_risk, start=start, end=end, tz=tz, calendar=calendar
+            ob,
+            sector=sector,
+            high_risk=high_risk,
+            start=start,
+            end=end,
+            tz=tz,
+            calendar=calendar,
+            regions=path,
         )
     ]
     return sorted(found, key=lambda p: (p[1].due, p[1].obligation_id, p[1].area or ""))
@@ -108,6 +120,7 @@ def occurrence_json(
         "evidence": [e.value for e in ob.evidence],
         "sources": ob.citations,
         "regions": list(ob.regions),
+        "settings": list(ob.settings),
     }
 
 
@@ -125,20 +138,21 @@ def _table(rows: list[tuple[Obligation, Occurrence]], locale: str) -> list[str]:
     return lines
 
 
-def _event_lines(obligations: list[Obligation], sector: str, risk: bool, locale: str) -> list[str]:
+def _event_lines(
+    obligations: list[Obligation], sector: str, risk: bool, locale: str, path: frozenset[str]
+) -> list[str]:
     """Event-triggered duties have no dates of their own; listed so the table is complete."""
     lines = []
     for ob in obligations:
-        trigger = ob.schedule_for(sector, risk).trigger
+        trigger = ob.schedule_for(sector, risk, path).trigger
         if trigger is not None:
             tag, title = f"[{trigger.value}]", ob.title.get(locale)
             lines.append(f"{tag:<21}  {'':<22}  {ob.id:<26}  {'-':<10}  {'':>2}  {title}")
     return lines
 
 
-def _usage_error(err: TextIO, message: str) -> int:
-    print(f"safetybot schedules show: {message}", file=err)
-    return EXIT_USAGE
+def _usage_error(console: Console, template: str, **values: Any) -> int:
+    return console.fail(CliError(template, **values))
 
 
 def run_show(
@@ -150,7 +164,7 @@ def run_show(
     as_json: bool,
     ics_path: Path | None,
     out: TextIO,
-    region: str = "all",
+    region: str = NATIONAL,
     tz: str = "Asia/Shanghai",
     locale: str = "zh_CN",
     root: Path | None = None,
@@ -163,8 +177,14 @@ def run_show(
     ``err`` so that ``--json`` output stays a clean JSON array.
     """
     err = err or sys.stderr
-    root = root or DEFAULT_SCHEDULES_DIR
+    root = root or schedules_dir()
     locale = normalize_locale(locale)
+    console = Console(locale, out=out, err=err)
+    if ics_path is not None:
+        try:
+            writable_file("--ics", ics_path)
+        except CliError as error:
+            return console.fail(error)
     try:
         catalog, calendar = load_catalog(root), load_work_calendar(root)
     except DataFileError as exc:
@@ -173,19 +193,20 @@ def run_show(
     found = catalog.find_sector(sector)
     if found is None:
         valid = ", ".join(f"{s.id} ({s.name.get(locale)})" for s in catalog.sectors.values())
-        return _usage_error(err, f"unknown sector {sector!r}; valid sectors: {valid}")
-    if region != "all" and region not in catalog.regions:
-        return _usage_error(
-            err, f"unknown region {region!r}; valid: all, {', '.join(catalog.regions)}"
-        )
+        return _usage_error(console, "cli/unknown_sector", given=sector, valid=valid)
+    found_region = catalog.find_region(region)
+    if found_region is None:
+        valid = ", ".join(f"{r.id} ({r.name.get(locale)})" for r in catalog.region_defs.values())
+        return _usage_error(console, "cli/unknown_region", given=region, valid=valid)
+    region = found_region.id
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        return _usage_error(err, f"unknown time zone {tz!r}")
+        return _usage_error(console, "cli/unknown_zone", given=tz)
     if start > end:
-        return _usage_error(err, f"--from {start} is after --to {end}")
+        return _usage_error(console, "cli/bad_period", start=start.isoformat(), end=end.isoformat())
     for year in calendar.missing_years(range(start.year, end.year + 1)):
-        print(f"warning: {missing_year_message(year)}", file=err)
+        console.warn("cli/holidays_missing", folder=f"{holidays_dir(root)}/", year=year)
     risk = found.high_risk if high_risk is None else high_risk
     rows = enterprise_occurrences(
         catalog,
@@ -200,14 +221,22 @@ def run_show(
     if ics_path is not None:
         name = f"{found.name.get(locale)} {start}..{end}"
         stamp = now or dt.datetime.now(dt.UTC)
-        write_ics(ics_path, catalog, rows, name=name, locale=locale, stamp=stamp)
-        print(f"{len(rows)} -> {ics_path}", file=out)
+        ics = build_calendar(catalog, rows, name=name, locale=locale, stamp=stamp).to_ical()
+        try:
+            write_file("--ics", ics_path, ics)
+        except CliError as error:
+            return console.fail(error)
+        console.say("cli/ics_written", count=len(rows), path=str(ics_path))
     elif as_json:
         data = [occurrence_json(catalog, ob, occ, locale) for ob, occ in rows]
         out.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:
         events = _event_lines(
-            catalog.for_enterprise(found.id, risk, region), found.id, risk, locale
+            catalog.for_enterprise(found.id, risk, region),
+            found.id,
+            risk,
+            locale,
+            catalog.lineage(region),
         )
         out.write("\n".join([*_table(rows, locale), *events]) + "\n")
     return EXIT_OK

@@ -15,11 +15,12 @@ from typing import Annotated
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 
-from bot.catalog.loader import DEFAULT_SCHEDULES_DIR, read_document
+from bot.catalog.loader import read_document
 from bot.catalog.schedule import FrozenModel
 from bot.datafile import DataFileError, DataIssue, YamlDocument, validation_issues
 from bot.domain.workcalendar import HolidayYear, WorkCalendar
 from bot.i18n import LocalizedText
+from bot.paths import schedules_dir
 
 FILE_NAME = re.compile(r"^cn-(\d{4})\.yaml$")
 Q4_FIRST_MONTH = 10  # from October on, next year's schedule is due (published in November)
@@ -88,12 +89,14 @@ def _check_file(doc: YamlDocument, data: HolidayFile, issues: list[DataIssue]) -
     return HolidayYear(data.year, frozenset(off), frozenset(data.workdays))
 
 
-def holidays_dir(root: Path) -> Path:
-    """The folder of holiday files: ``root/holidays``, or ``root`` itself if it is that folder."""
+def holidays_dir(root: Path | None = None) -> Path:
+    """The folder of holiday files: ``root/holidays``, or ``root`` itself if it is that folder
+    (default: the installed ``schedules/holidays``)."""
+    root = root or schedules_dir()
     return root if root.name == "holidays" else root / "holidays"
 
 
-def _read_years(root: Path, issues: list[DataIssue]) -> dict[int, HolidayYear]:
+def _read_years(root: Path | None, issues: list[DataIssue]) -> dict[int, HolidayYear]:
     years: dict[int, HolidayYear] = {}
     folder = holidays_dir(root)
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
@@ -112,15 +115,15 @@ def _read_years(root: Path, issues: list[DataIssue]) -> dict[int, HolidayYear]:
     return years
 
 
-def check_holidays(root: Path = DEFAULT_SCHEDULES_DIR) -> list[DataIssue]:
+def check_holidays(root: Path | None = None) -> list[DataIssue]:
     """Every issue in the holiday files (``root`` is ``schedules/`` or its ``holidays/``)."""
     issues: list[DataIssue] = []
     _read_years(root, issues)
     return issues
 
 
-def load_work_calendar(root: Path = DEFAULT_SCHEDULES_DIR) -> WorkCalendar:
-    """The working calendar: holiday files first, then chinese-calendar, then weekdays.
+def load_work_calendar(root: Path | None = None) -> WorkCalendar:
+    """The working calendar: holiday files, then chinese-calendar, then computed holidays.
 
     ``root`` is ``schedules/`` or its ``holidays/`` folder; raises DataFileError on bad files.
     """
@@ -136,18 +139,17 @@ def years_to_cover(today: dt.date) -> list[int]:
     return [today.year, today.year + 1] if today.month >= Q4_FIRST_MONTH else [today.year]
 
 
-def calendar_warnings(cal: WorkCalendar, today: dt.date) -> list[str]:
-    """One line per year that needs holiday data and has none (weekday fallback in force)."""
-    return [missing_year_message(year) for year in cal.missing_years(years_to_cover(today))]
+def calendar_warnings(cal: WorkCalendar, today: dt.date, folder: Path | None = None) -> list[str]:
+    """One line per year that needs the holiday notice and has none (computed holidays only);
+    ``folder`` is where the data file belongs (default: the installed ``schedules/holidays``)."""
+    where = holidays_dir(folder)
+    return [missing_year_message(y, where) for y in cal.missing_years(years_to_cover(today))]
 
 
-def missing_year_message(year: int) -> str:
+def missing_year_message(year: int, folder: Path) -> str:
+    """The log line of a year without the State Council's notice; it names the folder."""
     return (
-        f"no holiday data for {year}: due dates use Monday-Friday only, ignoring statutory"
-        f" holidays and adjusted workdays; add holidays/cn-{year}.yaml (see holidays/README.md)"
+        f"no holiday notice for {year}: statutory holidays are computed, only the notice's"
+        f" adjusted workdays and bridge days off (tiaoxiu swaps) are missing;"
+        f" add cn-{year}.yaml to {folder}/ (see README.md there)"
     )
-
-
-def holiday_file_path(root: Path, year: int) -> Path:
-    """Where the data file of ``year`` belongs."""
-    return holidays_dir(root) / f"cn-{year}.yaml"

@@ -39,7 +39,8 @@ def _description(catalog: Catalog, ob: Obligation, locale: str) -> str:
     lines = [ob.description.get(locale), ""]
     for src in ob.sources:
         doc = catalog.documents.get(src.doc)
-        lines.append(f"{src.doc} {doc.title.get(locale) if doc else ''} #{src.item}".strip())
+        item = f" #{src.item}" if src.item else ""
+        lines.append(f"{src.doc} {doc.title.get(locale) if doc else ''}{item}".strip())
     return "\n".join(lines)
 
 

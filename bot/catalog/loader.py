@@ -18,6 +18,8 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.catalog.crosscheck import Checker, check_templates, cross_check
+from bot.catalog.event_kinds import EventKind, EventKindFile, event_aliases
 from bot.catalog.models import (
     AreaFile,
     Document,
@@ -25,18 +27,18 @@ from bot.catalog.models import (
     Kind,
     Obligation,
     ObligationFile,
-    Schedule,
     Scope,
     Sector,
     SectorFile,
 )
+from bot.catalog.regions import NATIONAL, Region, RegionFile, default_regions, lineage
+from bot.catalog.regions import region_aliases as _region_aliases
 from bot.datafile import DataFileError, DataIssue, YamlDocument, read_yaml, validation_issues
 from bot.i18n import LocalizedText
+from bot.paths import messages_dir as default_messages_dir
+from bot.paths import schedules_dir
 
 M = TypeVar("M", bound=BaseModel)
-
-DEFAULT_SCHEDULES_DIR = Path(__file__).resolve().parents[2] / "schedules"
-DEFAULT_MESSAGES_DIR = DEFAULT_SCHEDULES_DIR.parent / "messages"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Catalog:
     obligations: dict[str, Obligation]
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)
     area_names: dict[str, LocalizedText] = field(default_factory=dict)
+    region_defs: dict[str, Region] = field(default_factory=dict)
+    event_kinds: dict[str, EventKind] = field(default_factory=dict)
 
     def find_sector(self, name: str) -> Sector | None:
         """Resolve a sector id, its Chinese or English name, or an alias."""
@@ -58,33 +62,49 @@ class Catalog:
 
     @property
     def regions(self) -> list[str]:
-        """Every region a document names: the regional profiles an enterprise can pick."""
-        return sorted({r for d in self.documents.values() for r in d.regions})
+        """The regional profiles an enterprise can pick, national first, in file order."""
+        return list(self.region_defs) or [NATIONAL]
 
-    def for_enterprise(self, sector: str, high_risk: bool, region: str = "all") -> list[Obligation]:
+    def find_region(self, name: str) -> Region | None:
+        """Resolve a region id, its Chinese or English name, or an alias."""
+        region_id = _region_aliases(self.region_defs.values()).get(name.strip().lower())
+        return self.region_defs.get(region_id) if region_id else None
+
+    def find_event(self, name: str) -> EventKind | None:
+        """Resolve an event kind by id, name or alias (``入职``, ``hazard``)."""
+        kind_id = event_aliases(self.event_kinds.values()).get(name.strip().lower())
+        return self.event_kinds.get(kind_id) if kind_id else None
+
+    def lineage(self, region: str) -> frozenset[str]:
+        """The regions whose documents bind an enterprise of ``region`` (national included)."""
+        return lineage(self.region_defs, region)
+
+    def for_enterprise(
+        self, sector: str, high_risk: bool, region: str = NATIONAL
+    ) -> list[Obligation]:
         """Enterprise obligations for this sector / risk level in a regional profile.
 
-        ``region="all"`` takes everything; ``"hubei"`` takes what cites a Hubei or a national
-        document.
+        ``"national"`` takes what cites national law; ``"ezhou"`` adds what cites an Ezhou or
+        a Hubei document.
         """
+        path = self.lineage(region)
         return [
             o
             for o in self.obligations.values()
-            if o.scope in (Scope.ENTERPRISE, Scope.ALL)
-            and o.applies.matches(sector, high_risk)
-            and o.in_region(region)
+            if o.scope in (Scope.ENTERPRISE, Scope.ALL) and o.applies_to(sector, high_risk, path)
         ]
 
     def campaign_ids(self) -> set[str]:
         """Campaigns are announced, never confirmed: they never count as due or overdue."""
         return {o.id for o in self.obligations.values() if o.kind is Kind.CAMPAIGN}
 
-    def for_office(self, region: str = "all") -> list[Obligation]:
-        """Committee / office (安委办) obligations, campaigns included."""
+    def for_office(self, region: str = NATIONAL) -> list[Obligation]:
+        """Committee / office (安委办) obligations of a regional profile, campaigns included."""
+        path = self.lineage(region)
         return [
             o
             for o in self.obligations.values()
-            if o.scope in (Scope.OFFICE, Scope.ALL) and o.in_region(region)
+            if o.scope in (Scope.OFFICE, Scope.ALL) and o.in_region(path)
         ]
 
 
@@ -151,87 +171,27 @@ def _aliases(sectors: Iterable[Sector]) -> dict[str, str]:
     return table
 
 
-@dataclass
-class _Checker:
-    """Cross-file checks of one obligation entry; ``check`` returns it with its regions set."""
-
-    sectors: dict[str, Sector]
-    documents: dict[str, Document]
-    area_names: dict[str, LocalizedText]
-    issues: list[DataIssue]
-
-    def check(self, doc: YamlDocument, here: tuple[int | str, ...], ob: Obligation) -> Obligation:
-        for k, area in enumerate(ob.areas):
-            if area.value not in self.area_names:
-                message = f"area {area.value!r} has no name in areas.yaml"
-                self.issues.append(doc.issue((*here, "areas", k), message))
-        for j, src in enumerate(ob.sources):
-            if src.doc not in self.documents:
-                self.issues.append(
-                    doc.issue((*here, "sources", j, "doc"), f"unknown document {src.doc!r}")
-                )
-        applies_lists = [(("applies", "sectors"), ob.applies.sectors)] + [
-            (("variants", k, "when", "sectors"), v.when.sectors) for k, v in enumerate(ob.variants)
-        ]
-        for loc, names in applies_lists:
-            for name in names:
-                if name not in self.sectors:
-                    self.issues.append(doc.issue((*here, *loc), f"unknown sector {name!r}"))
-        for k, variant in enumerate(ob.variants):
-            merged = {**ob.schedule.model_dump(exclude_defaults=True), **variant.changes()}
-            try:
-                Schedule.model_validate(merged)
-            except ValidationError as exc:
-                self.issues.extend(validation_issues(doc, exc, (*here, "variants", k)))
-        return self._with_regions(doc, here, ob)
-
-    def _with_regions(
-        self, doc: YamlDocument, here: tuple[int | str, ...], ob: Obligation
-    ) -> Obligation:
-        cited = {
-            r for s in ob.sources if s.doc in self.documents for r in self.documents[s.doc].regions
-        }
-        for k, region in enumerate(ob.regions):
-            if region not in cited:
-                message = f"region {region!r} is not a region of its sources ({sorted(cited)})"
-                self.issues.append(doc.issue((*here, "regions", k), message))
-        if ob.regions:
-            return ob
-        return ob.model_copy(update={"regions": tuple(sorted(cited))})
-
-
-def _cross_check(
-    docs: list[tuple[YamlDocument, ObligationFile]], checker: _Checker
-) -> dict[str, Obligation]:
-    issues = checker.issues
-    obligations: dict[str, Obligation] = {}
-    first_seen: dict[str, str] = {}
-    for doc, parsed in docs:
-        for i, ob in enumerate(parsed.obligations):
-            here = ("obligations", i)
-            if ob.id in obligations:
-                message = f"duplicate id {ob.id!r} (first at {first_seen[ob.id]})"
-                issues.append(doc.issue((*here, "id"), message))
-                continue
-            obligations[ob.id] = checker.check(doc, here, ob)
-            first_seen[ob.id] = f"{doc.path}:{doc.line_of((*here, 'id'))}"
-    return obligations
-
-
-def _check_templates(
-    docs: list[tuple[YamlDocument, ObligationFile]], messages_dir: Path, issues: list[DataIssue]
-) -> None:
-    """Every reminder family in use needs ``templates/reminders/<family>.html.j2``."""
-    first_use: dict[str, tuple[YamlDocument, tuple[int | str, ...], str]] = {}
-    for doc, parsed in docs:
-        for i, ob in enumerate(parsed.obligations):
-            for family in sorted(ob.reminder_families()):
-                first_use.setdefault(family, (doc, ("obligations", i, "reminders"), ob.id))
-    for family, (doc, loc, ob_id) in sorted(first_use.items()):
-        template = messages_dir / "templates" / "reminders" / f"{family}.html.j2"
-        if not template.is_file():
-            message = f"no template {template} for reminder kind {family!r} (first used by {ob_id})"
-            issues.append(doc.issue(loc, message))
+def _load_regions(
+    root: Path, documents: dict[str, Document], issues: list[DataIssue]
+) -> dict[str, Region]:
+    """``regions.yaml`` (optional: without it every document region hangs off national)."""
+    named = {r for d in documents.values() for r in d.regions}
+    if not (root / "regions.yaml").is_file():
+        return default_regions(named)
+    doc = read_document(root / "regions.yaml", issues)
+    parsed = _validate(doc, RegionFile, issues) if doc else None
+    if doc is None or parsed is None:
+        return default_regions(named)
+    regions = {r.id: r for r in parsed.regions}
+    for i, region in enumerate(parsed.regions):
+        if (region.parent is None) != (region.id == NATIONAL) or (
+            region.parent is not None and region.parent not in regions
+        ):
+            message = f"parent {region.parent!r}: every region but national has a known parent"
+            issues.append(doc.issue(("regions", i, "parent"), message))
+    for missing in sorted(named - set(regions)):
+        issues.append(doc.issue(("regions",), f"documents name region {missing!r}; add it here"))
+    return regions
 
 
 def _load(root: Path, messages_dir: Path | None, issues: list[DataIssue]) -> Catalog:
@@ -249,38 +209,46 @@ def _load(root: Path, messages_dir: Path | None, issues: list[DataIssue]) -> Cat
     )
     if area_doc and (af := _validate(area_doc, AreaFile, issues)):
         area_names = {a.id.value: a.name for a in af.areas}
+    region_defs = _load_regions(root, documents, issues)
     parsed: list[tuple[YamlDocument, ObligationFile]] = []
     for path in sorted((root / "obligations").glob("*.yaml")):
         doc = read_document(path, issues)
         if doc and (of := _validate(doc, ObligationFile, issues)):
             parsed.append((doc, of))
-    obligations = _cross_check(parsed, _Checker(sectors, documents, area_names, issues))
+    checker = Checker(sectors, documents, area_names, issues, region_defs)
+    obligations = cross_check(parsed, checker)
     if messages_dir is not None:
-        _check_templates(parsed, messages_dir, issues)
+        check_templates(parsed, messages_dir, issues)
     if not obligations and not issues:
         issues.append(DataIssue(str(root / "obligations"), 1, "", "no obligations found"))
     aliases = _aliases(sectors.values())
-    return Catalog(root, sectors, documents, obligations, aliases, area_names)
+    kinds: dict[str, EventKind] = {}
+    events_doc = (
+        read_document(root / "events.yaml", issues) if (root / "events.yaml").is_file() else None
+    )
+    if events_doc and (ef := _validate(events_doc, EventKindFile, issues)):
+        kinds = {k.id: k for k in ef.events}
+    return Catalog(root, sectors, documents, obligations, aliases, area_names, region_defs, kinds)
 
 
-def load_catalog(
-    root: Path = DEFAULT_SCHEDULES_DIR, *, messages_dir: Path | None = None
-) -> Catalog:
-    """Load and validate the catalog under ``root``; raise DataFileError listing every issue.
+def load_catalog(root: Path | None = None, *, messages_dir: Path | None = None) -> Catalog:
+    """Load and validate the catalog under ``root`` (default: the installed ``schedules/``);
+    raise DataFileError listing every issue.
 
     With ``messages_dir``, also require a template for every reminder kind in use.
     """
     issues: list[DataIssue] = []
-    catalog = _load(root, messages_dir, issues)
+    catalog = _load(root or schedules_dir(), messages_dir, issues)
     if issues:
         raise DataFileError(issues)
     return catalog
 
 
-def check_catalog(
-    root: Path = DEFAULT_SCHEDULES_DIR, messages_dir: Path | None = DEFAULT_MESSAGES_DIR
-) -> list[DataIssue]:
-    """Every issue in the catalog under ``root`` (empty when it is valid)."""
+def check_catalog(root: Path | None = None, messages_dir: Path | None = None) -> list[DataIssue]:
+    """Every issue in the catalog under ``root`` (empty when it is valid), templates included.
+
+    Both default to the installed data (``bot.paths``).
+    """
     issues: list[DataIssue] = []
-    _load(root, messages_dir, issues)
+    _load(root or schedules_dir(), messages_dir or default_messages_dir(), issues)
     return issues

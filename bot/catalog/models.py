@@ -8,11 +8,23 @@ field validators where possible, so the error points at the offending key, not i
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from bot.catalog.entities import (
+    Area,
+    AreaFile,
+    AreaName,
+    Document,
+    DocumentFile,
+    Sector,
+    SectorFile,
+    SourceRef,
+)
+from bot.catalog.regions import NATIONAL, RegionId
 from bot.catalog.schedule import (
     ClockTime,
     FrozenModel,
@@ -101,38 +113,14 @@ class HolidayShift(StrEnum):
     NONE = "none"
 
 
-class Area(StrEnum):
-    OFFICE = "office"
-    PRODUCTION = "production"
-    LIVING = "living"
-
-
-NATIONAL = "national"
-"""The region of national law: obligations citing it belong to every regional profile."""
-
 REMINDER_FAMILIES: tuple[str, ...] = ("lead", "due", "overdue", "escalate", "campaign")
 """Reminder kinds come in these families (``lead-7`` is a ``lead``); one template each."""
 
 
 _Model = FrozenModel
-RegionId = Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,30}$")]
-
-
-class SourceRef(_Model):
-    """Where an obligation comes from: a document of ``documents.yaml`` and its item."""
-
-    doc: str
-    item: str
-
-    def __str__(self) -> str:
-        return f"{self.doc}#{self.item}"
-
-
-class Document(_Model):
-    id: str
-    title: LocalizedText
-    regions: Annotated[tuple[RegionId, ...], Field(min_length=1)]
-    year: int | None = None
+ONLY_NATIONAL: frozenset[str] = frozenset({NATIONAL})
+SETTABLE = frozenset({"period", "window", "within_days", "within_hours", "quota"})
+"""Schedule fields an entry may declare as ``settings``: values chosen here, not by a source."""
 
 
 class Reminders(_Model):
@@ -154,24 +142,37 @@ class Reminders(_Model):
 
 
 class Applies(_Model):
-    """Which enterprises an obligation (or a variant) applies to."""
+    """Which enterprises an obligation (or a variant) applies to.
+
+    ``regions`` matches a profile whose path to national law contains one of them, so
+    ``[hubei]`` also matches an enterprise in Ezhou.
+    """
 
     sectors: tuple[str, ...] = ()
     high_risk: bool | None = None
+    regions: tuple[RegionId, ...] = ()
 
-    def matches(self, sector: str, high_risk: bool) -> bool:
+    def matches(
+        self, sector: str, high_risk: bool, regions: Collection[str] = ONLY_NATIONAL
+    ) -> bool:
         if self.sectors and sector not in self.sectors:
+            return False
+        if self.regions and not set(self.regions) & set(regions):
             return False
         return self.high_risk is None or self.high_risk == high_risk
 
 
 class Variant(_Model):
-    """A schedule override for enterprises matching ``when`` (e.g. high-risk: monthly)."""
+    """An override for enterprises matching ``when`` (e.g. high-risk: monthly). ``sources``:
+    the rule that makes the difference; ``skip`` drops the entry there; ``areas``: per area."""
 
     when: Applies
     period: Period | None = None
     quota: Annotated[int, Field(ge=1, le=100)] | None = None
     window: tuple[MonthDay, MonthDay] | None = None
+    areas: tuple[Area, ...] | None = None
+    skip: bool = False
+    sources: tuple[SourceRef, ...] = ()
 
     def changes(self) -> dict[str, Any]:
         """The schedule fields this variant overrides."""
@@ -199,6 +200,16 @@ class Obligation(_Model):
     reminders: Reminders = Reminders()
     sources: Annotated[tuple[SourceRef, ...], Field(min_length=1)]
     regions: tuple[RegionId, ...] = ()  # empty in YAML: derived from the sources' documents
+    settings: tuple[str, ...] = ()  # schedule fields whose values are our defaults, not a rule
+    per_shift: bool = False  # a daily duty held before every shift at a continuous site
+
+    @field_validator("settings")
+    @classmethod
+    def _known_settings(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - SETTABLE)
+        if unknown:
+            raise ValueError(f"{unknown} cannot be settings; use {sorted(SETTABLE)}")
+        return value
 
     @field_validator("evidence", "areas", "regions")
     @classmethod
@@ -232,17 +243,40 @@ class Obligation(_Model):
             )
         return value
 
-    def schedule_for(self, sector: str, high_risk: bool) -> Schedule:
-        """The schedule after applying the first variant matching this enterprise."""
-        for variant in self.variants:
-            if variant.when.matches(sector, high_risk):
-                merged = {**self.schedule.model_dump(exclude_defaults=True), **variant.changes()}
-                return Schedule.model_validate(merged)
-        return self.schedule
+    def variant_for(
+        self, sector: str, high_risk: bool, regions: Collection[str] = ONLY_NATIONAL
+    ) -> Variant | None:
+        """The first variant matching this enterprise, if any."""
+        return next((v for v in self.variants if v.when.matches(sector, high_risk, regions)), None)
 
-    def in_region(self, region: str) -> bool:
-        """Whether a regional profile (``all``, ``national``, ``hubei`` …) includes this entry."""
-        return region == "all" or region in self.regions or NATIONAL in self.regions
+    def schedule_for(
+        self, sector: str, high_risk: bool, regions: Collection[str] = ONLY_NATIONAL
+    ) -> Schedule:
+        """The schedule after applying the first variant matching this enterprise."""
+        variant = self.variant_for(sector, high_risk, regions)
+        if variant is None or not variant.changes():
+            return self.schedule
+        merged = {**self.schedule.model_dump(exclude_defaults=True), **variant.changes()}
+        return Schedule.model_validate(merged)
+
+    def areas_for(
+        self, sector: str, high_risk: bool, regions: Collection[str] = ONLY_NATIONAL
+    ) -> tuple[Area, ...]:
+        variant = self.variant_for(sector, high_risk, regions)
+        return self.areas if variant is None or variant.areas is None else variant.areas
+
+    def in_region(self, regions: Collection[str]) -> bool:
+        """Whether a profile (its regions up to national) takes a document this entry cites."""
+        return bool(set(self.regions) & set(regions))
+
+    def applies_to(
+        self, sector: str, high_risk: bool, regions: Collection[str] = ONLY_NATIONAL
+    ) -> bool:
+        """In the profile's regions, for its sector and risk level, and not skipped there."""
+        if not (self.in_region(regions) and self.applies.matches(sector, high_risk, regions)):
+            return False
+        variant = self.variant_for(sector, high_risk, regions)
+        return variant is None or not variant.skip
 
     def reminder_families(self) -> set[str]:
         """The reminder families this entry's settings produce (see ``plan_reminders``)."""
@@ -264,27 +298,3 @@ class Obligation(_Model):
 
 class ObligationFile(_Model):
     obligations: tuple[Obligation, ...]
-
-
-class DocumentFile(_Model):
-    documents: tuple[Document, ...]
-
-
-class Sector(_Model):
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,40}$")]
-    name: LocalizedText
-    aliases: tuple[str, ...] = ()
-    high_risk: bool
-
-
-class SectorFile(_Model):
-    sectors: tuple[Sector, ...]
-
-
-class AreaName(_Model):
-    id: Area
-    name: LocalizedText
-
-
-class AreaFile(_Model):
-    areas: tuple[AreaName, ...]

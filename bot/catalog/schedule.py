@@ -43,7 +43,11 @@ class Trigger(StrEnum):
     VIOLATION = "violation"
     WORK_START = "work_start"
     STAFF_CHANGE = "staff_change"
-    MAJOR_HAZARD_NOTICE = "major_hazard_notice"
+    MAJOR_HAZARD_NOTICE = "major_hazard_notice"  # found in a self-check or notified: has a deadline
+    ACCIDENT = "accident"
+    FATAL_ACCIDENT = "fatal_accident"
+    SERIOUS_ACCIDENT = "serious_accident"  # 较大事故: an office duty
+    CONTRACTING = "contracting"  # a project, site or equipment contracted out or leased
 
 
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]
@@ -84,7 +88,7 @@ def _capacity(period: Period | None, data: dict[str, Any]) -> int:
         start = data.get("start") or date.replace(month=1, day=1)
         return (date - start).days + 1
     if period is Period.EVENT:
-        return int(data.get("within_days", 0)) + 1
+        return int(data.get("within_days") or 0) + 1
     return _SHORTEST_DAYS.get(period or Period.YEARLY, 366)
 
 
@@ -106,6 +110,8 @@ class Schedule(FrozenModel):
     start: dt.date | None = None
     trigger: Trigger | None = Field(default=None, validate_default=True)
     within_days: Annotated[int, Field(ge=0, le=365)] = 0
+    within_hours: Annotated[int, Field(ge=1, le=72)] | None = None
+    deadline_from_event: bool = False  # the notice or plan sets the deadline (五落实: 时限)
     quota: Annotated[int, Field(ge=1, le=100)] = 1
     due_time: ClockTime = "18:00"
 
@@ -173,6 +179,15 @@ class Schedule(FrozenModel):
     def _within_fits(cls, value: int, info: ValidationInfo) -> int:
         if value and _period_of(info) not in (Period.EVENT, None):
             raise ValueError("only period 'event' takes within_days")
+        return value
+
+    @field_validator("within_hours", "deadline_from_event")
+    @classmethod
+    def _event_only(cls, value: Any, info: ValidationInfo) -> Any:
+        if value and _period_of(info) not in (Period.EVENT, None):
+            raise ValueError(f"only period 'event' takes {info.field_name}")
+        if value and (info.data.get("within_days") or info.data.get("within_hours")):
+            raise ValueError("give one deadline: within_days, within_hours or deadline_from_event")
         return value
 
     @field_validator("quota")

@@ -47,7 +47,11 @@ def _latest(emu: BotApiEmulator, chat_id: int, event: Event) -> BotMessage:
             return message
         labels = [t for t, _ in message.buttons()]
         in_target = not event.target or event.target in (message.text or "")
-        if event.do == "press" and in_target and any(t.startswith(event.text or "") for t in labels):
+        if (
+            event.do == "press"
+            and in_target
+            and any(t.startswith(event.text or "") for t in labels)
+        ):
             return message
         if event.do == "photo" and event.target and event.target in (message.text or ""):
             return message

@@ -77,7 +77,7 @@ async def local_bot(
         "database_url": database_url,
         "rate_limit_group_per_minute": 10_000,
         "rate_limit_overall_per_second": 10_000,
-        "admin_cache_seconds": 0,
+        "bot_region": "hubei",  # the demo enterprise (and the tests' default) is in Hubei
     }
     values.update(settings)
     ctx = build_context(Settings(_env_file=None, **values), clock)

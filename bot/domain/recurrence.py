@@ -11,11 +11,12 @@ the windows that end inside it, however the range cuts through weeks, months or 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.catalog.models import (
+    ONLY_NATIONAL,
     REMINDER_FAMILIES,
     HolidayShift,
     Kind,
@@ -26,13 +27,16 @@ from bot.catalog.models import (
     parse_month_day,
 )
 from bot.domain.workcalendar import WorkCalendar
+from bot.domain.workpattern import OFFICE_DAYS, WorkPattern
 
 ONE_DAY = dt.timedelta(days=1)
+SHIFT_LEAD = dt.timedelta(minutes=30)  # a per-shift duty is reminded this long before the shift
 
 __all__ = [
     "REMINDER_FAMILIES",
     "Occurrence",
     "PlannedReminder",
+    "due_day",
     "occurrence_for_event",
     "occurrences",
     "plan_reminders",
@@ -52,6 +56,7 @@ class Occurrence:
     due: dt.datetime  # aware, in the enterprise's timezone
     quota: int
     kind: str = Kind.DUTY.value
+    shift: int | None = None  # 1-based shift of a per-shift duty at a continuous site
 
     @property
     def key(self) -> str:
@@ -118,9 +123,15 @@ def _windows(schedule: Schedule, year: int) -> Iterator[tuple[str, dt.date, dt.d
     # Period.EVENT: no calendar windows; see occurrence_for_event
 
 
-def _due_date(first: dt.date, last: dt.date, shift: HolidayShift, cal: WorkCalendar) -> dt.date:
+def due_day(first: dt.date, last: dt.date, shift: HolidayShift, cal: WorkCalendar) -> dt.date:
+    """The working day a window falls due on: never a day off.
+
+    ``previous`` keeps it inside the window; a window without a single working day (2026-W08,
+    all Spring Festival) falls due on the first working day after it, as ``next`` does.
+    """
     if shift is HolidayShift.PREVIOUS:
-        return cal.previous_workday(last, not_before=first)
+        day = cal.previous_workday(last, not_before=first)
+        return day if cal.is_workday(day) else cal.next_workday(last)
     if shift is HolidayShift.NEXT:
         return cal.next_workday(last)
     return last
@@ -135,14 +146,19 @@ def occurrences(
     end: dt.date,
     tz: ZoneInfo,
     calendar: WorkCalendar,
+    regions: Collection[str] = ONLY_NATIONAL,
+    pattern: WorkPattern = OFFICE_DAYS,
 ) -> list[Occurrence]:
     """Occurrences whose window ends within [start, end], one per area for per-area duties.
 
-    A campaign falls due when it starts (that is when it is announced), on its calendar date.
+    ``regions`` is the profile (variants differ by region). At a continuous site (``pattern``)
+    daily duties exist every calendar day and per-shift ones once per shift, due at its start.
+    A campaign falls due when it starts (when it is announced), on its calendar date.
     """
-    schedule = obligation.schedule_for(sector, high_risk)
+    schedule = obligation.schedule_for(sector, high_risk, regions)
     due_time = parse_clock(schedule.due_time)
-    areas: tuple[str | None, ...] = tuple(a.value for a in obligation.areas) or (None,)
+    per_area = obligation.areas_for(sector, high_risk, regions)
+    areas: tuple[str | None, ...] = tuple(a.value for a in per_area) or (None,)
     kind = obligation.kind.value
     campaign = obligation.kind is Kind.CAMPAIGN
     found: list[Occurrence] = []
@@ -150,18 +166,42 @@ def occurrences(
         for label, first, last in _windows(schedule, year):
             if not start <= last <= end:
                 continue
+            if schedule.period is Period.DAILY and pattern.continuous:
+                found.extend(_daily(obligation, label, first, due_time, tz, pattern))
+                continue
             if schedule.period is Period.DAILY and not calendar.is_workday(first):
                 continue
-            if campaign:
-                due_day = first
-            else:
-                due_day = _due_date(first, last, obligation.holiday_shift, calendar)
-            due = dt.datetime.combine(due_day, due_time, tzinfo=tz)
+            due_on = first if campaign else due_day(first, last, obligation.holiday_shift, calendar)
+            due = dt.datetime.combine(due_on, due_time, tzinfo=tz)
             found.extend(
                 Occurrence(obligation.id, area, label, first, last, due, schedule.quota, kind)
                 for area in areas
             )
     return found
+
+
+def _daily(
+    obligation: Obligation,
+    label: str,
+    day: dt.date,
+    due_time: dt.time,
+    tz: ZoneInfo,
+    pattern: WorkPattern,
+) -> list[Occurrence]:
+    """A daily duty's day at a continuous site: one per shift, or one at the due time."""
+    kind = obligation.kind.value
+    if not obligation.per_shift:
+        due = dt.datetime.combine(day, due_time, tzinfo=tz)
+        return [Occurrence(obligation.id, None, label, day, day, due, 1, kind)]
+    starts = enumerate(pattern.shifts, start=1)
+    return [
+        Occurrence(obligation.id, None, f"{label}-S{n}", day, day, at(day, t, tz), 1, kind, n)
+        for n, t in starts
+    ]
+
+
+def at(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=tz)
 
 
 def occurrence_for_event(
@@ -173,30 +213,39 @@ def occurrence_for_event(
     happened_at: dt.datetime,
     calendar: WorkCalendar,
     area: str | None = None,
+    regions: Collection[str] = ONLY_NATIONAL,
+    deadline: dt.date | None = None,
 ) -> Occurrence:
     """The occurrence an event (an inspection, a 三违 finding, a new hire …) starts.
 
-    ``ref`` identifies the event (e.g. the inspection's id) and makes the key unique. The duty
-    is due ``within_days`` after the event at the schedule's due time, shifted off holidays;
-    if that moment has already passed (an inspection at 19:00 with an 18:00 due time), it is
-    due on the next workday instead.
+    ``ref`` identifies the event (e.g. its row id) and makes the key unique. The duty is due
+    ``within_hours`` after the event (an accident report: on holidays too), or on the
+    ``deadline`` the event brings (a rectification notice), or ``within_days`` after it at the
+    schedule's due time, shifted off days off; if that moment has already passed (an
+    inspection at 19:00 with an 18:00 due time), it is due on the next workday instead.
     """
-    schedule = obligation.schedule_for(sector, high_risk)
+    schedule = obligation.schedule_for(sector, high_risk, regions)
     if schedule.period is not Period.EVENT:
         raise ValueError(f"{obligation.id} is not event-triggered")
     if happened_at.tzinfo is None:
         raise ValueError("happened_at must be timezone-aware")
     day = happened_at.date()
-    due_day = day + dt.timedelta(days=schedule.within_days)
-    if obligation.holiday_shift is HolidayShift.PREVIOUS:
-        due_day = calendar.previous_workday(due_day, not_before=day)
-    elif obligation.holiday_shift is HolidayShift.NEXT:
-        due_day = calendar.next_workday(due_day)
+    label = f"event-{ref}"
+    if schedule.within_hours:
+        due = happened_at + dt.timedelta(hours=schedule.within_hours)
+        return Occurrence(obligation.id, area, label, day, due.date(), due, schedule.quota)
+    if schedule.deadline_from_event:
+        if deadline is None or deadline < day:
+            raise ValueError(f"{obligation.id} needs the deadline the notice gives")
+        last = deadline
+    else:
+        last = day + dt.timedelta(days=schedule.within_days)
     at = parse_clock(schedule.due_time)
-    due = dt.datetime.combine(due_day, at, tzinfo=happened_at.tzinfo)
+    due = dt.datetime.combine(
+        due_day(day, last, obligation.holiday_shift, calendar), at, happened_at.tzinfo
+    )
     if due <= happened_at:
         due = dt.datetime.combine(calendar.next_workday(day + ONE_DAY), at, happened_at.tzinfo)
-    label = f"event-{ref}"
     return Occurrence(obligation.id, area, label, day, due.date(), due, schedule.quota)
 
 
@@ -221,6 +270,8 @@ def plan_reminders(
     """Lead-time, due-day, overdue and escalation reminders for one occurrence, by fire time."""
     if obligation.kind is Kind.CAMPAIGN:
         return _campaign_reminders(obligation, occ)
+    if occ.shift is not None:  # before the shift, whatever the day: sites run on holidays
+        return [PlannedReminder("due", occ.due - SHIFT_LEAD)]
     cfg = obligation.reminders
     tz = occ.due.tzinfo
     at = parse_clock(cfg.time)

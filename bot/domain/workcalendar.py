@@ -2,8 +2,9 @@
 
 The ``chinese-calendar`` package knows 2004–2026 and raises for later years. Years it does not
 know come from data files (``schedules/holidays/cn-YYYY.yaml``) that an admin adds when the
-State Council publishes them each November; for a year with neither, we fall back to plain
-weekdays and say so (``missing_years``), never crash.
+State Council publishes them each November; for a year with neither, the statutory holidays
+are computed (``bot.domain.statutory``) and only the notice's bridge days and 调休 swaps are
+missing, which we say (``missing_years``), never crash.
 
 A year's schedule may reach into the December before it (元旦 2024 began on 2023-12-30), so
 a day is looked up in its own year's data and in the next year's.
@@ -16,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import chinese_calendar
+
+from bot.domain.statutory import statutory_holidays
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,14 @@ class WorkCalendar:
             self._known[year] = _package_knows(year)
         return self._known[year]
 
+    def source(self, year: int) -> str:
+        """Where ``year``'s days off come from: ``file``, ``package`` or ``computed``."""
+        if year in self.years:
+            return "file"
+        return "package" if self.has_data(year) else "computed"
+
     def missing_years(self, years: Iterable[int]) -> list[int]:
-        """Years among ``years`` for which only the weekday fallback is available."""
+        """Years among ``years`` without the State Council's notice (computed holidays only)."""
         return sorted({y for y in years if not self.has_data(y)})
 
     def _listed(self, day: dt.date) -> bool | None:
@@ -72,7 +81,7 @@ class WorkCalendar:
             return day.weekday() < 5
         if self.has_data(day.year):
             return bool(chinese_calendar.is_workday(day))
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
     def previous_workday(self, day: dt.date, *, not_before: dt.date | None = None) -> dt.date:
         """The last workday on or before ``day``; ``day`` itself if none down to ``not_before``."""

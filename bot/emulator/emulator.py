@@ -13,26 +13,37 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
-from bot.emulator.actors import UserActions
+from bot.emulator.faults import DeliveryFaults
 from bot.emulator.state import JSON, BotMessage
 
 T = TypeVar("T")
 
 
-class BotApiEmulator(UserActions):
+class BotApiEmulator(DeliveryFaults):
     """A local Bot API for PTB: `Bot(token, base_url=emu.base_url)` after `await emu.start()`."""
 
-    def __init__(self, *, bot_id: int = 7000001, bot_username: str = "safety_demo_bot",
-                 enforce_limits: bool = False, now: Callable[[], float] = time.time) -> None:
-        super().__init__(bot_id=bot_id, bot_username=bot_username,
-                         enforce_limits=enforce_limits, now=now)
+    def __init__(
+        self,
+        *,
+        bot_id: int = 7000001,
+        bot_username: str = "safety_demo_bot",
+        enforce_limits: bool = False,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(
+            bot_id=bot_id, bot_username=bot_username, enforce_limits=enforce_limits, now=now
+        )
 
     async def __aenter__(self) -> BotApiEmulator:
         await self.start()
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None,
-                        exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.stop()
 
     # ----- observing -----
@@ -64,14 +75,19 @@ class BotApiEmulator(UserActions):
         return cast("JSON | None", self.store.callbacks.get(callback_query_id, {}).get("answer"))
 
     def _report(self, what: str, timeout: float) -> str:
-        lines = [f"  {c.method} -> {c.status} {c.description or ''} "
-                 f"{ {k: v for k, v in c.params.items() if k != 'reply_markup'} }"
-                 for c in self.calls[-12:]]
-        return (f"timed out after {timeout}s waiting for {what}; pending updates: "
-                f"{self.pending_updates}; last API calls:\n" + ("\n".join(lines) or "  (none)"))
+        lines = [
+            f"  {c.method} -> {c.status} {c.description or ''} "
+            f"{ {k: v for k, v in c.params.items() if k != 'reply_markup'} }"
+            for c in self.calls[-12:]
+        ]
+        return (
+            f"timed out after {timeout}s waiting for {what}; pending updates: "
+            f"{self.pending_updates}; last API calls:\n" + ("\n".join(lines) or "  (none)")
+        )
 
-    async def _wait(self, predicate: Callable[[], Any], limit: float,
-                    what: Callable[[], str]) -> Any:
+    async def _wait(
+        self, predicate: Callable[[], Any], limit: float, what: Callable[[], str]
+    ) -> Any:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
         while True:
@@ -85,18 +101,34 @@ class BotApiEmulator(UserActions):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), remaining)
 
-    async def wait_for(self, predicate: Callable[[], T | bool | None], *,
-                       timeout: float = 10.0) -> T:  # noqa: ASYNC109
+    async def wait_for(
+        self,
+        predicate: Callable[[], T | bool | None],
+        *,
+        timeout: float = 10.0,  # noqa: ASYNC109 -- a test's bound on the wait, not an I/O timeout
+    ) -> T:
         """First truthy predicate() value, re-checked after every API call and update."""
         return cast(T, await self._wait(predicate, timeout, lambda: "predicate"))
 
-    async def wait_for_message(self, chat_id: int,
-                               predicate: Callable[[BotMessage], bool] | None = None, *,
-                               after: int = 0, timeout: float = 10.0) -> BotMessage:  # noqa: ASYNC109
+    async def wait_for_message(
+        self,
+        chat_id: int,
+        predicate: Callable[[BotMessage], bool] | None = None,
+        *,
+        after: int = 0,
+        timeout: float = 10.0,  # noqa: ASYNC109 -- as in wait_for
+    ) -> BotMessage:
         """First bot message in the chat with message_id > after that matches (as it is now)."""
+
         def find() -> BotMessage | None:
-            return next((m for m in self.sent(chat_id) if m.message_id > after
-                         and (predicate is None or predicate(m))), None)
+            return next(
+                (
+                    m
+                    for m in self.sent(chat_id)
+                    if m.message_id > after and (predicate is None or predicate(m))
+                ),
+                None,
+            )
 
         def what() -> str:
             recent = [(m.message_id, m.text) for m in self.sent(chat_id)[-5:]]
@@ -104,8 +136,18 @@ class BotApiEmulator(UserActions):
 
         return cast(BotMessage, await self._wait(find, timeout, what))
 
-    async def wait_for_callback_answer(self, callback_query_id: str, *,
-                                       timeout: float = 10.0) -> JSON:  # noqa: ASYNC109
+    async def wait_for_callback_answer(
+        self,
+        callback_query_id: str,
+        *,
+        timeout: float = 10.0,  # noqa: ASYNC109 -- as in wait_for
+    ) -> JSON:
         """The bot's answerCallbackQuery params for that query."""
-        return cast(JSON, await self._wait(lambda: self.callback_answer(callback_query_id),
-                                           timeout, lambda: f"answer to {callback_query_id}"))
+        return cast(
+            JSON,
+            await self._wait(
+                lambda: self.callback_answer(callback_query_id),
+                timeout,
+                lambda: f"answer to {callback_query_id}",
+            ),
+        )

@@ -1,99 +1,58 @@
-"""The HTTP face of the fake Telegram: routing, parameter decoding, faults, flood control.
+"""The HTTP face of the fake Telegram: the aiohttp app, routing to api_* methods, getUpdates.
 
-The bot talks to it through PTB's real request path, so whatever PTB sends on the wire
-(form fields with JSON-encoded nested values, multipart uploads, JSON bodies) is decoded here.
+The bot talks to it through PTB's real request path; requests are decoded in ``wire.py``,
+faults and flood limits applied from ``limits.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import math
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
+from bot.emulator.limits import ServerLimits
 from bot.emulator.state import JSON, ApiCall, ApiError, Store
+from bot.emulator.wire import Handler, Upload, camel, read_params
 
 log = logging.getLogger(__name__)
-_PLAIN = frozenset({
-    "text", "caption", "question", "explanation", "description", "short_description", "url",
-    "parse_mode", "caption_parse_mode", "explanation_parse_mode", "question_parse_mode",
-    "callback_query_id", "secret_token", "language_code", "action", "type", "file_id", "title",
-    "photo", "document", "inline_message_id", "business_connection_id", "message_effect_id",
-    "ip_address", "name", "emoji", "custom_title", "sticker"})
 _HIDDEN_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-Handler = Callable[[JSON], Awaitable[Any]]
 
 
-@dataclass
-class Upload:
-    """A file part of a multipart request."""
-
-    filename: str
-    content_type: str | None
-    data: bytes
-
-
-@dataclass
-class Fault:
-    """An injected failure waiting for the next matching calls."""
-
-    method: str
-    code: int
-    description: str
-    times: int
-    retry_after: int | None
-    chat_id: int | None
-
-
-def _decode(key: str, value: str) -> Any:
-    """Form values arrive as strings; PTB JSON-encodes everything that is not a string."""
-    if key in _PLAIN:
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
-def camel(method: str) -> str:
-    """api_send_message -> sendMessage (the canonical Bot API spelling)."""
-    first, *rest = method.split("_")
-    return first + "".join(p.capitalize() for p in rest)
-
-
-class BotApiServer:
+class BotApiServer(ServerLimits):
     """aiohttp server that dispatches /bot<token>/<method> to api_* coroutines of subclasses."""
 
-    def __init__(self, *, bot_id: int, bot_username: str, enforce_limits: bool,
-                 now: Callable[[], float]) -> None:
+    def __init__(
+        self, *, bot_id: int, bot_username: str, enforce_limits: bool, now: Callable[[], float]
+    ) -> None:
         self.bot_user: JSON = {
-            "id": bot_id, "is_bot": True, "first_name": "Frontline Safety Bot",
-            "username": bot_username, "can_join_groups": True,
-            "can_read_all_group_messages": False, "supports_inline_queries": False,
-            "can_connect_to_business": False, "has_main_web_app": False}
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Frontline Safety Bot",
+            "username": bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+        super().__init__()
         self.store = Store(self.bot_user, now)
         self.calls: list[ApiCall] = []
         self.enforce_limits = enforce_limits
         self.webhook: JSON = {}
-        self._faults: list[Fault] = []
-        self._latency: dict[str, float] = {}
-        self._sent_all: list[float] = []
-        self._sent_group: dict[int, list[float]] = {}
-        self._bucket: dict[int, tuple[float, float]] = {}
         self._poll_generation = 0
         self.long_polls_waiting = 0  # getUpdates requests parked on the server right now
         self._runner: web.AppRunner | None = None
         self._address = ("127.0.0.1", 0)
         self._methods: dict[str, tuple[str, Handler]] = {
             name[4:].replace("_", ""): (camel(name[4:]), getattr(self, name))
-            for name in dir(self) if name.startswith("api_")}
+            for name in dir(self)
+            if name.startswith("api_")
+        }
 
     # ----- lifecycle -----
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -124,88 +83,7 @@ class BotApiServer:
         """For Bot(base_file_url=...), so File.download_* fetches from here."""
         return f"http://{self._address[0]}:{self._address[1]}/file/bot"
 
-    # ----- faults -----
-    def inject_error(self, method: str, *, error_code: int, description: str, times: int = 1,
-                     retry_after: int | None = None, chat_id: int | None = None) -> None:
-        """Fail the next `times` calls of method ("*" = any but getUpdates) [to chat_id]."""
-        self._faults.append(Fault(method.lower(), error_code, description, times, retry_after,
-                                  chat_id))
-
-    def set_latency(self, seconds: float, method: str = "*") -> None:
-        """Delay answers to method ("*" = every method without its own setting)."""
-        self._latency[method.lower()] = seconds
-
-    def _take_fault(self, name: str, params: JSON) -> None:
-        for f in self._faults:
-            if f.times <= 0 or f.method not in ("*", name.lower()) or (
-                    f.method == "*" and name == "getUpdates"):
-                continue
-            if f.chat_id is not None and params.get("chat_id") != f.chat_id:
-                continue
-            f.times -= 1
-            extra = {"retry_after": f.retry_after} if f.retry_after is not None else None
-            raise ApiError(f.code, f.description, extra)
-
-    # ----- flood control (Telegram's documented rough limits) -----
-    def _flood_check(self, chat_id: Any) -> None:
-        if not isinstance(chat_id, int):
-            return
-        now = self.store.now()
-        self._sent_all = [t for t in self._sent_all if now - t < 1.0]
-        if len(self._sent_all) >= 30:
-            self._too_many(1.0)
-        if chat_id < 0:
-            times = [t for t in self._sent_group.get(chat_id, []) if now - t < 60.0]
-            self._sent_group[chat_id] = times
-            if len(times) >= 20:
-                self._too_many(60.0 - (now - times[0]))
-        else:
-            tokens, last = self._bucket.get(chat_id, (3.0, now))
-            tokens = min(3.0, tokens + (now - last))
-            self._bucket[chat_id] = (tokens, now)
-            if tokens < 1.0:
-                self._too_many(1.0 - tokens)
-
-    def _flood_record(self, chat_id: Any) -> None:
-        now = self.store.now()
-        self._sent_all.append(now)
-        if chat_id < 0:
-            self._sent_group.setdefault(chat_id, []).append(now)
-        else:
-            tokens, _ = self._bucket[chat_id]
-            self._bucket[chat_id] = (tokens - 1.0, now)
-
-    @staticmethod
-    def _too_many(seconds: float) -> None:
-        wait = max(1, math.ceil(seconds))
-        raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
-
     # ----- HTTP -----
-    async def _read_params(self, request: web.Request) -> JSON:
-        params: JSON = {k: _decode(k, v) for k, v in request.query.items()}
-        if not request.body_exists:
-            return params
-        if request.content_type == "application/json":
-            body = await request.json()
-            params.update(body if isinstance(body, dict) else {})
-        elif request.content_type.startswith("multipart/"):
-            reader = await request.multipart()
-            while (part := await reader.next()) is not None:
-                if not isinstance(part, BodyPartReader) or part.name is None:
-                    continue
-                if part.filename is not None:
-                    ctype = part.headers.get("Content-Type")
-                    params[part.name] = Upload(part.filename, ctype, bytes(await part.read()))
-                else:
-                    params[part.name] = _decode(part.name, await part.text())
-        else:
-            for key, value in (await request.post()).items():
-                if isinstance(value, web.FileField):
-                    params[key] = Upload(value.filename, value.content_type, value.file.read())
-                else:
-                    params[key] = _decode(key, str(value))
-        return params
-
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["tail"]
         if path.startswith("file/bot"):
@@ -213,8 +91,8 @@ class BotApiServer:
         prefix, _, method = path.partition("/")
         name, handler = self._methods.get(method.lower(), (method, None))
         handler = handler if prefix.startswith("bot") else None
-        params = await self._read_params(request)
-        delay = self._latency.get(name.lower(), self._latency.get("*", 0.0))
+        params = await read_params(request)
+        delay = self.latency(name)
         if delay > 0 and not self.store.closing:
             await asyncio.sleep(delay)
         limited = self.enforce_limits and name.startswith("send") and name != "sendChatAction"
@@ -230,18 +108,37 @@ class BotApiServer:
                 self._flood_record(params.get("chat_id"))
             status, body = 200, {"ok": True, "result": result}
         except ApiError as err:
-            status, body = err.code, {"ok": False, "error_code": err.code,
-                                      "description": err.description}
+            status, body = (
+                err.code,
+                {"ok": False, "error_code": err.code, "description": err.description},
+            )
             if err.parameters:
                 body["parameters"] = err.parameters
         except Exception as exc:  # an emulator bug must fail loudly, not hang the bot
             log.exception("emulator crashed in %s", name)
-            status, body = 500, {"ok": False, "error_code": 500,
-                                 "description": f"Internal Server Error: emulator: {exc!r}"}
-        shown = {k: f"<upload {v.filename}, {len(v.data)} bytes>" if isinstance(v, Upload) else v
-                 for k, v in params.items()}
-        self.calls.append(ApiCall(name, shown, status, status == 200, body.get("error_code"),
-                                  time.monotonic(), body.get("description")))
+            status, body = (
+                500,
+                {
+                    "ok": False,
+                    "error_code": 500,
+                    "description": f"Internal Server Error: emulator: {exc!r}",
+                },
+            )
+        shown = {
+            k: f"<upload {v.filename}, {len(v.data)} bytes>" if isinstance(v, Upload) else v
+            for k, v in params.items()
+        }
+        self.calls.append(
+            ApiCall(
+                name,
+                shown,
+                status,
+                status == 200,
+                body.get("error_code"),
+                time.monotonic(),
+                body.get("description"),
+            )
+        )
         self.store.notify()
         return web.json_response(body, status=status)
 
@@ -249,8 +146,9 @@ class BotApiServer:
         found = [r.data for r in self.store.files.values() if r.file_path == file_path]
         if found:
             return web.Response(body=found[0], content_type="application/octet-stream")
-        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"},
-                                 status=404)
+        return web.json_response(
+            {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+        )
 
     # ----- getUpdates -----
     def _take_updates(self, limit: int) -> list[JSON]:
@@ -269,8 +167,11 @@ class BotApiServer:
     async def api_get_updates(self, p: JSON) -> list[JSON]:
         """Long polling with Telegram's confirmation-by-offset and single-poller rule."""
         if self.webhook.get("url"):
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset, limit = int(p.get("offset") or 0), min(max(int(p.get("limit") or 100), 1), 100)
         if "allowed_updates" in p:
             self.store.allowed_updates = p["allowed_updates"] or None
@@ -288,8 +189,11 @@ class BotApiServer:
             while True:
                 changed = self.store.changed
                 if generation != self._poll_generation:
-                    raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                        "make sure that only one bot instance is running")
+                    raise ApiError(
+                        409,
+                        "Conflict: terminated by other getUpdates request; "
+                        "make sure that only one bot instance is running",
+                    )
                 batch = self._take_updates(limit)
                 remaining = deadline - loop.time()
                 if batch or self.store.closing or remaining <= 0:

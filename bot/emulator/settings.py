@@ -17,10 +17,12 @@ from bot.emulator.state import JSON, bad
 class BotSettingsMethods(BotApiServer):
     """getMe, logOut, close, *Webhook*, *MyCommands, *MyDescription, *ChatMenuButton."""
 
-    def __init__(self, *, bot_id: int, bot_username: str, enforce_limits: bool,
-                 now: Callable[[], float]) -> None:
-        super().__init__(bot_id=bot_id, bot_username=bot_username,
-                         enforce_limits=enforce_limits, now=now)
+    def __init__(
+        self, *, bot_id: int, bot_username: str, enforce_limits: bool, now: Callable[[], float]
+    ) -> None:
+        super().__init__(
+            bot_id=bot_id, bot_username=bot_username, enforce_limits=enforce_limits, now=now
+        )
         self.commands: dict[tuple[str, str], list[JSON]] = {}
         self.settings: dict[str, Any] = {}  # descriptions and menu buttons, by key
 
@@ -55,8 +57,11 @@ class BotSettingsMethods(BotApiServer):
     async def api_get_webhook_info(self, p: JSON) -> JSON:
         """Current webhook state."""
         pending = sum(1 for u in self.store.updates if u["update_id"] > self.store.delivered_upto)
-        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": pending}
+        return {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": pending,
+        }
 
     def _scope(self, p: JSON) -> tuple[str, str]:
         scope = p.get("scope") or {"type": "default"}
@@ -91,8 +96,7 @@ class BotSettingsMethods(BotApiServer):
 
     async def api_get_my_description(self, p: JSON) -> JSON:
         """What setMyDescription stored."""
-        return {"description": self.settings.get(f"description:{p.get('language_code') or ''}",
-                                                 "")}
+        return {"description": self.settings.get(f"description:{p.get('language_code') or ''}", "")}
 
     async def api_set_my_short_description(self, p: JSON) -> bool:
         """Stored per language."""
@@ -113,4 +117,3 @@ class BotSettingsMethods(BotApiServer):
     async def api_get_chat_menu_button(self, p: JSON) -> JSON:
         """What setChatMenuButton stored."""
         return dict(self.settings.get(f"menu:{p.get('chat_id')}", {"type": "commands"}))
-

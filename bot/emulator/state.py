@@ -135,11 +135,23 @@ def member_json(status: str, user: JSON) -> JSON:
     if status == "creator":
         extra = {"is_anonymous": False}
     elif status == "administrator":
-        rights = ("manage_chat", "delete_messages", "manage_video_chats", "restrict_members",
-                  "change_info", "invite_users", "pin_messages")
-        extra = {"can_be_edited": False, "is_anonymous": False, "can_promote_members": False,
-                 "can_post_stories": False, "can_edit_stories": False,
-                 "can_delete_stories": False} | {f"can_{r}": True for r in rights}
+        rights = (
+            "manage_chat",
+            "delete_messages",
+            "manage_video_chats",
+            "restrict_members",
+            "change_info",
+            "invite_users",
+            "pin_messages",
+        )
+        extra = {
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_promote_members": False,
+            "can_post_stories": False,
+            "can_edit_stories": False,
+            "can_delete_stories": False,
+        } | {f"can_{r}": True for r in rights}
     elif status == "kicked":
         extra = {"until_date": 0}
     return {"status": status, "user": user} | extra
@@ -168,8 +180,9 @@ class Store:
         self._counter += 1
         return self._counter
 
-    def new_file(self, kind: str, data: bytes, file_name: str | None = None,
-                 mime_type: str | None = None) -> FileRecord:
+    def new_file(
+        self, kind: str, data: bytes, file_name: str | None = None, mime_type: str | None = None
+    ) -> FileRecord:
         """Store bytes under a fresh file_id (photos and documents look different, as on TG)."""
         n = self.next_id()
         prefix = "AgACAgIAAxkBAAI" if kind == "photos" else "BQACAgIAAxkBAAI"
@@ -181,11 +194,23 @@ class Store:
         """("photo", [small, large PhotoSize]) or ("document", Document) for a message body."""
         if rec.kind == "photos":
             small = self.new_file("photos", rec.data)
-            return "photo", [{"file_id": r.file_id, "file_unique_id": r.file_unique_id,
-                              "width": w, "height": w, "file_size": len(r.data)}
-                             for r, w in ((small, 90), (rec, 800))]
-        doc = {"file_id": rec.file_id, "file_unique_id": rec.file_unique_id,
-               "file_name": rec.file_name, "mime_type": rec.mime_type, "file_size": len(rec.data)}
+            return "photo", [
+                {
+                    "file_id": r.file_id,
+                    "file_unique_id": r.file_unique_id,
+                    "width": w,
+                    "height": w,
+                    "file_size": len(r.data),
+                }
+                for r, w in ((small, 90), (rec, 800))
+            ]
+        doc = {
+            "file_id": rec.file_id,
+            "file_unique_id": rec.file_unique_id,
+            "file_name": rec.file_name,
+            "mime_type": rec.mime_type,
+            "file_size": len(rec.data),
+        }
         return "document", {k: v for k, v in doc.items() if v is not None}
 
     def notify(self) -> None:
@@ -213,18 +238,37 @@ class Store:
         raw: JSON = head | {"date": int(self.now())} | body
         from_bot = sender["id"] == self.bot_user["id"]
         text = body.get("text", body.get("caption"))
-        msg = BotMessage(chat.id, message_id, from_bot, text, None, body.get("reply_markup"),
-                         kind, body.get("poll"), None, [], False, raw["date"], raw)
+        msg = BotMessage(
+            chat.id,
+            message_id,
+            from_bot,
+            text,
+            None,
+            body.get("reply_markup"),
+            kind,
+            body.get("poll"),
+            None,
+            [],
+            False,
+            raw["date"],
+            raw,
+        )
         chat.messages[message_id] = msg
         return msg
 
     def my_chat_member(self, chat: ChatRecord, by: JSON, old: str, new: str) -> None:
         """Tell the bot its own status changed in a chat."""
         chat.bot_status = new
-        self.enqueue("my_chat_member", {
-            "chat": chat.json(), "from": by, "date": int(self.now()),
-            "old_chat_member": member_json(old, self.bot_user),
-            "new_chat_member": member_json(new, self.bot_user)})
+        self.enqueue(
+            "my_chat_member",
+            {
+                "chat": chat.json(),
+                "from": by,
+                "date": int(self.now()),
+                "old_chat_member": member_json(old, self.bot_user),
+                "new_chat_member": member_json(new, self.bot_user),
+            },
+        )
 
     def chat_for(self, chat_id: Any, *, send: bool = False) -> ChatRecord:
         """Resolve a chat_id as Telegram does, raising its exact 400/403 errors."""
@@ -238,8 +282,11 @@ class Store:
                 raise ApiError(403, "Forbidden: bots can't send messages to bots")
             raise bad("chat not found")
         if chat.migrated_to is not None:
-            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                           {"migrate_to_chat_id": chat.migrated_to})
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
         if chat.type == "private":
             if chat.bot_status == "kicked":
                 raise ApiError(403, "Forbidden: bot was blocked by the user")

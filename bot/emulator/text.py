@@ -18,10 +18,24 @@ def utf16len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-_ENTITY_OF = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-              "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-              "del": "strikethrough", "tg-spoiler": "spoiler", "span": "spoiler", "a": "text_link",
-              "code": "code", "pre": "pre", "blockquote": "blockquote", "tg-emoji": "custom_emoji"}
+_ENTITY_OF = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
+}
 _ATTR = re.compile(r"""\s*([a-zA-Z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _TAG_NAME = re.compile(r"[a-zA-Z0-9-]*")
 _CHAR_REF = re.compile(r"&(lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
@@ -29,6 +43,7 @@ _CHAR_REF = re.compile(r"&(lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
 
 def parse_html(src: str) -> tuple[str, list[JSON]]:
     """Parse like Telegram's HTML mode: plain text + entities, or 400 can't parse entities."""
+
     def fail(msg: str) -> ApiError:
         return bad(f"can't parse entities: {msg}")
 
@@ -44,20 +59,25 @@ def parse_html(src: str) -> tuple[str, list[JSON]]:
         ch = src[i]
         if ch == "&" and (m := _CHAR_REF.match(src, i)):
             ref = m.group(1)
-            text = html.unescape(f"&{ref};") if ref[0] != "#" else chr(
-                int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:]))
+            text = (
+                html.unescape(f"&{ref};")
+                if ref[0] != "#"
+                else chr(int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:]))
+            )
             out.append(text)
             pos16 += utf16len(text)
             i = m.end()
         elif ch == "<" and src.startswith("</", i):
             end = src.find(">", i)
-            name = src[i + 2:end if end >= 0 else len(src)].strip().lower()
+            name = src[i + 2 : end if end >= 0 else len(src)].strip().lower()
             if not open_tags:
                 raise fail(f"Unexpected end tag at byte offset {at(i)}")
             if end < 0 or name != open_tags[-1][0]:
-                found = src[i:end + 1] if end >= 0 else src[i:]
-                raise fail(f'Unmatched end tag at byte offset {at(i)}, expected '
-                           f'"</{open_tags[-1][0]}>", found "{found}"')
+                found = src[i : end + 1] if end >= 0 else src[i:]
+                raise fail(
+                    f"Unmatched end tag at byte offset {at(i)}, expected "
+                    f'"</{open_tags[-1][0]}>", found "{found}"'
+                )
             _, start16, closed = open_tags.pop()
             if pos16 > start16 and closed["type"]:
                 entities.append(closed | {"offset": start16, "length": pos16 - start16})
@@ -70,8 +90,10 @@ def parse_html(src: str) -> tuple[str, list[JSON]]:
                 raise fail(f'Unsupported start tag "{name}" at byte offset {at(i)}')
             if end < 0:
                 raise fail(f"Unclosed start tag at byte offset {at(i)}")
-            attrs = {a.group(1).lower(): html.unescape(a.group(2) or a.group(3) or a.group(4) or "")
-                     for a in _ATTR.finditer(src[i + 1 + len(name):end].rstrip("/"))}
+            attrs = {
+                a.group(1).lower(): html.unescape(a.group(2) or a.group(3) or a.group(4) or "")
+                for a in _ATTR.finditer(src[i + 1 + len(name) : end].rstrip("/"))
+            }
             entity: JSON = {"type": _ENTITY_OF[name]}
             if name == "span" and attrs.get("class") != "tg-spoiler":
                 raise fail('Tag "span" must have class "tg-spoiler" at byte offset ' + str(at(i)))
@@ -97,8 +119,11 @@ def parse_html(src: str) -> tuple[str, list[JSON]]:
 
 def format_text(text: str, parse_mode: str | None, entities: Any) -> tuple[str, list[JSON]]:
     """Apply parse_mode, then trim surrounding whitespace and shift entities as Telegram does."""
-    plain, ents = (parse_html(text) if (parse_mode or "").lower() == "html"
-                   else (text, list(entities) if isinstance(entities, list) else []))
+    plain, ents = (
+        parse_html(text)
+        if (parse_mode or "").lower() == "html"
+        else (text, list(entities) if isinstance(entities, list) else [])
+    )
     lead = utf16len(plain) - utf16len(plain.lstrip())
     plain = plain.strip()
     size, kept = utf16len(plain), []
@@ -110,9 +135,18 @@ def format_text(text: str, parse_mode: str | None, entities: Any) -> tuple[str, 
     return plain, kept
 
 
-_ACTIONS = ("url", "callback_data", "web_app", "login_url", "switch_inline_query", "pay",
-            "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-            "callback_game")
+_ACTIONS = (
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "pay",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+)
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,})?(?=\s|$)")
 
 

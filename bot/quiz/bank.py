@@ -43,8 +43,9 @@ Audience = Literal["worker", "manager"]
 TAGS: Final[tuple[str, ...]] = get_args(Tag)
 AUDIENCES: Final[tuple[str, ...]] = get_args(Audience)
 
-# Sector ids (schedules/sectors.yaml) → the extra tags their staff are quizzed on. Sectors
-# without a topic of their own (industry_trade, commerce, other) get the base set only.
+# Sector ids (schedules/sectors.yaml) → the extra tags their staff are quizzed on. 工贸 staff
+# get the metallurgy and dust questions, where the 工贸 major-hazard criteria are asked;
+# sectors without a topic of their own (commerce, other, schools …) get the base set only.
 SECTOR_TAGS: Final[Mapping[str, tuple[str, ...]]] = {
     "hazardous_chemicals": ("hazardous_chemicals",),
     "mining": ("mining",),
@@ -56,8 +57,19 @@ SECTOR_TAGS: Final[Mapping[str, tuple[str, ...]]] = {
     "gas": ("gas",),
     "catering": ("gas",),
     "dust": ("dust",),
-    "industry_trade": (),
+    "industry_trade": ("metallurgy", "dust"),  # 工贸: the 工贸 major-hazard criteria (Decree 10)
     "commerce": (),
+    "shopping_mall": (),
+    "commercial_complex": (),
+    "hotel": (),
+    "entertainment": (),
+    "scenic_area": (),
+    "school": (),
+    "hospital": (),
+    "elderly_care": (),
+    "heritage": (),
+    "nine_small": (),
+    "urban_rail": (),
     "other": (),
 }
 # Every sector's staff answer general and fire questions: fire is everyone's risk.

@@ -13,12 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta, get_timezone_name
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 from jinja2 import Environment
 
 Gettext = Callable[[str], str]
+BEIJING = "Asia/Shanghai"
 
 
 @functools.cache
@@ -55,6 +56,16 @@ def register(env: Environment, locale: str, translations: Translations) -> None:
     def time_filter(value: dt.datetime, tz: str | None = None) -> str:
         return format_datetime(local(value, tz), "HH:mm", locale=babel_locale)
 
+    def local_time(value: dt.datetime, tz: str) -> str:
+        """``2026-12-24 09:00``: a moment as the clock on the wall in ``tz`` shows it."""
+        return local(value, tz).strftime("%Y-%m-%d %H:%M")
+
+    def zone(tz: str) -> str:
+        """A time zone as people call it: 北京时间 for Asia/Shanghai, else Babel's name."""
+        if tz == BEIJING:
+            return gettext("Beijing time")
+        return get_timezone_name(ZoneInfo(tz), locale=babel_locale)
+
     def duration(value: dt.timedelta | float) -> str:
         delta = value if isinstance(value, dt.timedelta) else dt.timedelta(seconds=value)
         return format_timedelta(delta, threshold=1.5, locale=babel_locale)
@@ -72,6 +83,8 @@ def register(env: Environment, locale: str, translations: Translations) -> None:
         "short_date": short_date,
         "datetime": datetime_filter,
         "time": time_filter,
+        "local_time": local_time,
+        "zone": zone,
         "duration": duration,
         "number": number,
         "percent": percent,

@@ -81,6 +81,13 @@ def make_report(
 ) -> ReportFiles:
     """``collect`` in a session of its own, then ``render_files``: safe to run in a thread."""
     with session_factory() as session:
-        data = collect(session, enterprise_ids, period, tz=tz, now=now, sources=sources,
-                       evidence_link=evidence_link)  # fmt: skip
+        data = collect(
+            session,
+            enterprise_ids,
+            period,
+            tz=tz,
+            now=now,
+            sources=sources,
+            evidence_link=evidence_link,
+        )
     return render_files(data, labels, tz=tz)

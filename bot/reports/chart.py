@@ -1,9 +1,11 @@
 """A PNG bar chart of completion, with a CJK font so Chinese labels are not boxes.
 
 Drawn with matplotlib's object API (``Figure`` + Agg canvas, no pyplot global state), so
-it is safe to render in a worker thread. The font is looked up by family among the fonts
-``fonts-noto-cjk`` and friends install; if matplotlib's font cache predates the font, the
-usual directories are scanned and the file is added.
+it is safe to render in a worker thread. The font is Noto Sans SC from the
+``pylopdf-fonts-zh-cn`` dependency, registered with matplotlib when the first chart is drawn,
+so a plain ``pip install`` needs no system fonts. Without it, the fonts ``fonts-noto-cjk`` and
+friends install are looked up by family (and the usual directories scanned if matplotlib's
+font cache predates them).
 """
 
 from __future__ import annotations
@@ -61,9 +63,24 @@ def _by_family() -> str | None:
     return None
 
 
+def _packaged() -> str | None:
+    """Noto Sans SC as the ``pylopdf-fonts-zh-cn`` dependency ships it, or None if it is absent."""
+    try:
+        from pylopdf_fonts_zh_cn import sans_path
+    except ImportError:
+        return None
+    path = sans_path()
+    return str(path) if path.is_file() and has_glyphs(path) else None
+
+
 @lru_cache(maxsize=1)
 def cjk_font_path() -> str | None:
-    """A font file with CJK glyphs, or None (then Chinese labels would render as boxes)."""
+    """A font file with CJK glyphs, registered with matplotlib; None if there is none (then
+    Chinese labels would render as boxes)."""
+    packaged = _packaged()
+    if packaged is not None:
+        font_manager.fontManager.addfont(packaged)
+        return packaged
     found = _by_family()
     if found is None:
         for directory in FONT_DIRS:
@@ -72,8 +89,19 @@ def cjk_font_path() -> str | None:
                     font_manager.fontManager.addfont(str(path))
         found = _by_family()
     if found is None:
-        log.warning("no CJK font found: install fonts-noto-cjk so chart labels are readable")
+        log.warning(
+            "no CJK font found: reinstall the package (it depends on pylopdf-fonts-zh-cn) or"
+            " install fonts-noto-cjk so chart labels are readable"
+        )
     return found
+
+
+def chart_font() -> font_manager.FontProperties | None:
+    """The CJK font first, DejaVu Sans (matplotlib's own) for any glyph it lacks."""
+    path = cjk_font_path()
+    if path is None:
+        return None
+    return font_manager.FontProperties(family=[FT2Font(path).family_name, "DejaVu Sans"])
 
 
 def _bars(report: StatsReport, labels: Labels) -> tuple[str, list[tuple[str, Counts]]]:
@@ -89,8 +117,7 @@ def _bars(report: StatsReport, labels: Labels) -> tuple[str, list[tuple[str, Cou
 def render_chart(report: StatsReport, labels: Labels) -> bytes:
     """Stacked horizontal bars (done / in progress / overdue) with the completion rate."""
     title, bars = _bars(report, labels)
-    font_path = cjk_font_path()
-    font = font_manager.FontProperties(fname=font_path) if font_path else None
+    font = chart_font()
     fig = Figure(figsize=(9, max(2.5, 0.42 * len(bars) + 1.4)), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -112,8 +139,15 @@ def render_chart(report: StatsReport, labels: Labels) -> bytes:
     if bars:
         ax.legend(prop=font, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     else:
-        ax.text(0.5, 0.5, labels["chart_empty"], ha="center", va="center",
-                transform=ax.transAxes, fontproperties=font)  # fmt: skip
+        ax.text(
+            0.5,
+            0.5,
+            labels["chart_empty"],
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontproperties=font,
+        )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()

@@ -14,6 +14,7 @@ from typing import TextIO
 from sqlmodel import select
 
 from bot.bootstrap import build_context
+from bot.cli_input import write_file
 from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import DomainError
@@ -68,15 +69,21 @@ def _stats(
             period = _period(start, end, local_today(now, tz))
             data = build.collect(session, ids, period, tz=tz, now=now, sources=sources)
     except DomainError as error:
-        out.write(renderer.plain(locale, "reports/cli_error", error=type(error).__name__,
-                                 chat_id=chat_id, **error.context) + "\n")  # fmt: skip
+        message = renderer.plain(
+            locale,
+            "reports/cli_error",
+            error=type(error).__name__,
+            chat_id=chat_id,
+            **error.context,
+        )
+        out.write(message + "\n")
         return 1
     labels = load_labels(renderer, ctx.catalog, locale, period)
     out.write(renderer.plain(locale, "reports/cli_stats", report=data.stats, labels=labels) + "\n")
     if xlsx_path is not None:
         files = build.render_files(data, labels, tz=tz)
-        xlsx_path.write_bytes(files.workbook)
-        xlsx_path.with_suffix(".png").write_bytes(files.chart)
+        write_file("--xlsx", xlsx_path, files.workbook)  # CliError: one line, exit status 2
+        write_file("--xlsx", xlsx_path.with_suffix(".png"), files.chart)
         out.write(renderer.plain(locale, "reports/cli_written", path=str(xlsx_path)) + "\n")
     return 0
 

@@ -162,10 +162,15 @@ def overdue_rows(
         assert occ.id is not None
         rows.append(
             OverdueRow(
-                occurrence_id=occ.id, enterprise=name, timezone=zone,
-                obligation_id=occ.obligation_id, area=occ.area, label=occ.label,
-                due_at=occ.due_at, days_overdue=days_overdue(occ.due_at, now, zone),
+                occurrence_id=occ.id,
+                enterprise=name,
+                timezone=zone,
+                obligation_id=occ.obligation_id,
+                area=occ.area,
+                label=occ.label,
+                due_at=occ.due_at,
+                days_overdue=days_overdue(occ.due_at, now, zone),
                 officer=officer,
             )
-        )  # fmt: skip
+        )
     return rows

@@ -149,7 +149,14 @@ async def send_due_digests(bot: Bot, runtime: Runtime, sources: ReportSources) -
         try:
             await send_html(bot, office.chat_id, text)
             sent += 1
-        except (ChatGone, ChatMoved) as exc:
+        except ChatMoved as moved:  # the group became a supergroup: follow it, send next hour
+            with ctx.session() as session:
+                offices.move_chat(
+                    session, old_chat_id=office.chat_id, new_chat_id=moved.new_chat_id
+                )
+                release(session, office, week, office.digest_week)
+            log.info("weekly digest: office chat %s moved to %s", office.chat_id, moved.new_chat_id)
+        except ChatGone as exc:
             log.warning("weekly digest: office chat %s unreachable: %r", office.chat_id, exc)
         except Exception:  # RetryLater, network trouble: give the week back, retry next hour
             log.exception("weekly digest for office chat %s failed; will retry", office.chat_id)

@@ -3,6 +3,10 @@
 Headers are frozen and filterable, columns sized to their content (CJK characters count
 double), dates and times are real Excel dates in the enterprise's local time (Excel has no
 time zones), rates are numbers formatted as percentages so they sort and sum.
+
+Names are typed by people in Telegram, so every cell is written through :func:`put`: text that
+a spreadsheet would read as a formula (``=HYPERLINK(…)``, ``+1``, ``@SUM``, a leading tab) is
+stored as a text cell marked "quote prefix", shown exactly as typed and never evaluated.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,6 +35,9 @@ DATETIME = "yyyy-mm-dd hh:mm"
 PERCENT = "0.0%"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# What makes a spreadsheet read a cell as a formula (OWASP's CSV-injection list), with the
+# full-width forms a Chinese input method types.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 @dataclass(frozen=True)
@@ -56,19 +64,33 @@ def _width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write one cell (1-based); the only way this module writes a value.
+
+    Text that starts like a formula stays text: openpyxl would otherwise store ``=…`` as a live
+    formula, and Excel would turn ``+…``/``-…``/``@…`` into one as soon as the cell is edited.
+    """
+    cell: Cell = ws.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def _sheet(
     wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str]
 ) -> Worksheet:
     """A sheet with a frozen, filterable header row; ``formats`` maps column index → number format."""
     ws = wb.create_sheet(title)
-    ws.append(headers)
-    for cell in ws[1]:
+    for column, header in enumerate(headers, start=1):
+        cell = put(ws, 1, column, header)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=False)
     widths = [_width(h) for h in headers]
-    for row in rows:
-        ws.append(row)
+    for row_index, row in enumerate(rows, start=2):
         for i, value in enumerate(row):
+            put(ws, row_index, i + 1, value)
             widths[i] = max(widths[i], _width(value))
     for index, fmt in formats.items():
         for (cell,) in ws.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
@@ -81,8 +103,18 @@ def _sheet(
 
 
 def _summary(wb: Workbook, data: ReportData, lb: Labels) -> None:
-    keys = ["rank", "enterprise", "sector", "done", "due", "overdue", "completion", "quota",
-            "awareness", "drills"]  # fmt: skip
+    keys = [
+        "rank",
+        "enterprise",
+        "sector",
+        "done",
+        "due",
+        "overdue",
+        "completion",
+        "quota",
+        "awareness",
+        "drills",
+    ]
     rows = []
     for rank, line in enumerate(data.stats.enterprises, start=1):
         c = line.counts
@@ -107,8 +139,21 @@ def _summary(wb: Workbook, data: ReportData, lb: Labels) -> None:
 
 
 def _details(wb: Workbook, data: ReportData, lb: Labels) -> None:
-    keys = ["enterprise", "obligation", "area", "label", "window_start", "due_date", "state",
-            "done_at", "confirmers", "confirmed_at", "confirmations", "evidence", "evidence_link"]  # fmt: skip
+    keys = [
+        "enterprise",
+        "obligation",
+        "area",
+        "label",
+        "window_start",
+        "due_date",
+        "state",
+        "done_at",
+        "confirmers",
+        "confirmed_at",
+        "confirmations",
+        "evidence",
+        "evidence_link",
+    ]
     rows = [
         [
             d.enterprise,
@@ -127,8 +172,13 @@ def _details(wb: Workbook, data: ReportData, lb: Labels) -> None:
         ]
         for d in data.details
     ]
-    ws = _sheet(wb, lb["sheet_detail"], [lb[k] for k in keys], rows,
-                {4: DATE, 5: DATETIME, 7: DATETIME, 9: DATETIME})  # fmt: skip
+    ws = _sheet(
+        wb,
+        lb["sheet_detail"],
+        [lb[k] for k in keys],
+        rows,
+        {4: DATE, 5: DATETIME, 7: DATETIME, 9: DATETIME},
+    )
     if data.evidence_link is not None:
         for row_index, d in enumerate(data.details, start=2):
             if d.evidence:
@@ -138,8 +188,16 @@ def _details(wb: Workbook, data: ReportData, lb: Labels) -> None:
 
 
 def _overdue(wb: Workbook, data: ReportData, lb: Labels) -> None:
-    keys = ["enterprise", "obligation", "area", "label", "due_date", "days_overdue",
-            "responsible", "officer"]  # fmt: skip
+    keys = [
+        "enterprise",
+        "obligation",
+        "area",
+        "label",
+        "due_date",
+        "days_overdue",
+        "responsible",
+        "officer",
+    ]
     rows = [
         [
             o.enterprise,
@@ -157,8 +215,16 @@ def _overdue(wb: Workbook, data: ReportData, lb: Labels) -> None:
 
 
 def _quiz(wb: Workbook, data: ReportData, lb: Labels, tz: str) -> None:
-    keys = ["enterprise", "worker", "answered", "correct_rate", "checks", "checks_passed",
-            "last_check", "last_result"]  # fmt: skip
+    keys = [
+        "enterprise",
+        "worker",
+        "answered",
+        "correct_rate",
+        "checks",
+        "checks_passed",
+        "last_check",
+        "last_result",
+    ]
     rows = [
         [
             data.names.get(w.enterprise_id, ""),

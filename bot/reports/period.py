@@ -59,11 +59,12 @@ def _month(year: int, month: int) -> Period:
 
 
 # Separators and the day suffix include the CJK forms people type (至, 天); they are input syntax.
+_RANGE = r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|~|—|至|\s)\s*(\d{4}-\d{2}-\d{2})$"  # i18n: input syntax
 _FORMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(\d{4})$"), "year"),
     (re.compile(r"^(\d{4})-?[Qq]([1-4])$"), "quarter"),
     (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
-    (re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|~|—|至|\s)\s*(\d{4}-\d{2}-\d{2})$"), "range"),  # i18n: input syntax
+    (re.compile(_RANGE), "range"),
     (re.compile(r"^(\d{4}-\d{2}-\d{2})$"), "day"),
     (re.compile(r"^(\d{1,3})[dD天]$"), "days"),  # i18n: input syntax
 ]

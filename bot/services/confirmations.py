@@ -49,6 +49,19 @@ def count_for(session: Session, occurrence_id: int) -> int:
     ).one()
 
 
+def is_complete(session: Session, occ: OccurrenceRow, *, per_person: bool) -> bool:
+    """Whether the confirmations close the occurrence: the one rule for confirm and undo.
+
+    The quota closes it; a per-person duty needs everyone on the roster as well (at least the
+    quota), so it stays open while anyone rostered has not confirmed.
+    """
+    assert occ.id is not None
+    required = occ.quota
+    if per_person:
+        required = max(required, len(roster.members(session, occ.enterprise_id)))
+    return count_for(session, occ.id) >= required
+
+
 def confirm(
     session: Session,
     *,
@@ -72,7 +85,14 @@ def confirm(
     assert occ.id is not None and enterprise.id is not None
     created = False
     if per_person:
-        roster.join(session, enterprise_id=enterprise.id, user_id=user_id, name=user_name, username=None, now=now)
+        roster.join(
+            session,
+            enterprise_id=enterprise.id,
+            user_id=user_id,
+            name=user_name,
+            username=None,
+            now=now,
+        )
     if occ.status != OccurrenceStatus.DONE.value or occ.quota > 1:
         try:
             with session.begin_nested():
@@ -90,8 +110,10 @@ def confirm(
         except IntegrityError:
             created = False  # the same person pressed again (same slot): nothing new
     count = count_for(session, occ.id)
-    required = max(occ.quota, len(roster.members(session, enterprise.id))) if per_person else occ.quota
-    if count >= required and occ.status != OccurrenceStatus.DONE.value:
+    if (
+        is_complete(session, occ, per_person=per_person)
+        and occ.status != OccurrenceStatus.DONE.value
+    ):
         occ.status = OccurrenceStatus.DONE.value
         occ.done_at = now
         session.add(occ)
@@ -131,20 +153,28 @@ def undo(
     is_admin: bool,
     now: dt.datetime,
     window: dt.timedelta,
+    per_person: bool,
 ) -> OccurrenceRow:
-    """Take back the latest confirmation of ``user_id`` (or, for an admin, anyone's) within ``window``."""
+    """Take back the latest confirmation of ``user_id`` (or, for an admin, anyone's) within ``window``.
+
+    The occurrence reopens when what is left no longer completes it (``is_complete``).
+    """
     _, occ = occurrence_for_chat(session, occurrence_id=occurrence_id, chat_id=chat_id)
     stmt = select(Confirmation).where(Confirmation.occurrence_id == occurrence_id)
     if not is_admin:
         stmt = stmt.where(Confirmation.user_id == user_id)
-    latest = session.exec(stmt.order_by(col(Confirmation.confirmed_at).desc())).first()
+    latest = session.exec(
+        stmt.order_by(col(Confirmation.confirmed_at).desc(), col(Confirmation.id).desc())
+    ).first()
     if latest is None:
         raise NothingToUndo()
     if now - latest.confirmed_at > window:
         raise UndoTooLate(minutes=int(window.total_seconds() // 60))
     session.delete(latest)
     session.flush()
-    if count_for(session, occurrence_id) < occ.quota:
+    if occ.status == OccurrenceStatus.DONE.value and not is_complete(
+        session, occ, per_person=per_person
+    ):
         occ.status = OccurrenceStatus.OPEN.value
         occ.done_at = None
         session.add(occ)

@@ -3,66 +3,48 @@
 Per chat, everything claimed in one wave goes out as one message: a single reminder, or a
 digest when several are due together or when the bot catches up after downtime (then only
 the latest reminder of each occurrence is shown; older lead-time ones are superseded).
-Reminders for occurrences that are already done are skipped, never posted.
+Reminders for occurrences that are already done are skipped, never posted. A group that
+muted the bot keeps its enterprise: its reminders are held (``bot.services.mutes``) and go out
+as one catch-up digest when the bot may write again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
-import logging
 import time
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Callable
 
 from sqlmodel import col, select
 
-from bot.errors import ChatGone, ChatMoved, RetryLater
-from bot.services import enterprises, outbox
+from bot.errors import ChatGone, ChatMoved, ChatMuted, RetryLater, SendRejected, SendUnavailable
+from bot.services import mutes, outbox
+from bot.services.claims import Claim, Heartbeat
 from bot.services.context import AppContext
+from bot.services.dispatch_types import (
+    DispatchReport,
+    Notifier,
+    OfficerNotice,
+    OutgoingReminder,
+    ReminderItem,
+    kind_family,
+)
+from bot.services.outcomes import Recorder
 from bot.store.models import Enterprise, OccurrenceRow, OccurrenceStatus, ReminderRow, ReminderState
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "DispatchReport",
+    "Dispatcher",
+    "Notifier",
+    "OfficerNotice",
+    "OutgoingReminder",
+    "ReminderItem",
+    "kind_family",
+    "plan_chat",
+]
 
 _KIND_ORDER = {"lead": 0, "due": 1, "overdue": 2, "escalate": 3}
-
-
-def kind_family(kind: str) -> str:
-    return kind.split("-", 1)[0]
-
-
-@dataclass(frozen=True)
-class ReminderItem:
-    """What one line of a reminder message is about."""
-
-    reminder_id: int
-    kind: str
-    occurrence: OccurrenceRow
-
-
-@dataclass(frozen=True)
-class OutgoingReminder:
-    enterprise: Enterprise
-    items: list[ReminderItem]
-    catch_up: bool
-
-
-class Notifier(Protocol):
-    """Posts reminders; raises ChatGone, ChatMoved or RetryLater. Returns the message id."""
-
-    async def send_reminder(self, outgoing: OutgoingReminder) -> int: ...
-
-
-@dataclass
-class DispatchReport:
-    sent: int = 0
-    skipped: int = 0
-    superseded: int = 0
-    failed: int = 0
-    retried: int = 0
-    messages: int = 0
-    errors: list[str] = field(default_factory=list)
-    backlog: bool = False  # stopped with reminders still due: worth ticking again at once
 
 
 def _rank(kind: str) -> tuple[int, str]:
@@ -92,7 +74,10 @@ def plan_chat(
         ReminderItem(r.id or 0, r.kind, o)
         for r, o in sorted(latest.values(), key=lambda ro: ro[1].due_at)
     ]
-    catch_up = any(now - r.fire_at > catch_up_after for r, _ in live)
+    # Held while the group had muted the bot: what fell due meanwhile is a catch-up, too.
+    catch_up = any(
+        now - r.fire_at > catch_up_after or r.last_error == outbox.MUTED for r, _ in live
+    )
     return items, skip, superseded, catch_up
 
 
@@ -104,6 +89,10 @@ class Dispatcher:
     chats at a time (PTB's rate limiter paces the sends; one wave never holds two messages
     for the same chat, so per-chat order is kept). While waves come back full and clean the
     backlog is drained within the tick instead of one batch per dispatch interval.
+
+    Each wave's claim has its own token and a heartbeat that renews the lease while the wave
+    is in flight (``bot.services.claims``); outcomes are recorded under that token
+    (``bot.services.outcomes``).
     """
 
     def __init__(
@@ -120,6 +109,8 @@ class Dispatcher:
         self.worker = worker
         self.batch = batch
         self.concurrency = concurrency
+        # Told how many rows each lease renewal kept (metrics; tests await renewals here).
+        self.renew_listeners: list[Callable[[int], None]] = []
 
     def _load(
         self, ids: list[int]
@@ -156,12 +147,24 @@ class Dispatcher:
         """Claim one batch and post it; returns the claimed ids."""
         now = self.ctx.clock.now()
         lease = dt.timedelta(seconds=self.ctx.settings.claim_lease_seconds)
+        claim = Claim.new(expires=now + lease)
         with self.ctx.session() as session:
             ids = outbox.claim_due(
-                session, now=now, worker=self.worker, lease=lease, limit=self.batch
+                session,
+                now=now,
+                worker=self.worker,
+                token=claim.token,
+                lease=lease,
+                limit=self.batch,
             )
         if not ids:
             return ids
+        claim.held.update(ids)
+        recorder = Recorder(self.ctx, self.notifier, claim, report)
+        heartbeat = Heartbeat(
+            self.ctx, claim, on_lost=recorder.lost, on_renewed=self.renew_listeners
+        )
+        renewing = asyncio.create_task(heartbeat.run())
         catch_up_after = dt.timedelta(minutes=self.ctx.settings.catchup_after_minutes)
         slots = asyncio.Semaphore(self.concurrency)
 
@@ -169,11 +172,17 @@ class Dispatcher:
             enterprise: Enterprise, rows: list[tuple[ReminderRow, OccurrenceRow]]
         ) -> None:
             async with slots:
-                await self._dispatch_chat(enterprise, rows, now, catch_up_after, report)
+                heartbeat.confirm()
+                await self._dispatch_chat(recorder, enterprise, rows, now, catch_up_after)
 
-        outcomes = await asyncio.gather(
-            *(post(e, rows) for e, rows in self._load(ids).values()), return_exceptions=True
-        )
+        try:
+            outcomes = await asyncio.gather(
+                *(post(e, rows) for e, rows in self._load(ids).values()), return_exceptions=True
+            )
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
         for outcome in outcomes:  # a crash mid-wave still surfaces, after the other chats
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -181,80 +190,43 @@ class Dispatcher:
 
     async def _dispatch_chat(
         self,
+        recorder: Recorder,
         enterprise: Enterprise,
         rows: list[tuple[ReminderRow, OccurrenceRow]],
         now: dt.datetime,
         catch_up_after: dt.timedelta,
-        report: DispatchReport,
     ) -> None:
+        report, lost = recorder.report, recorder.claim.lost
+        rows = [(r, o) for r, o in rows if (r.id or 0) not in lost]  # another dispatcher's now
         items, skip, superseded, catch_up = plan_chat(rows, now=now, catch_up_after=catch_up_after)
+        report.skipped += recorder.close(skip, ReminderState.SKIPPED)
+        report.superseded += recorder.close(superseded, ReminderState.SUPERSEDED)
         send_ids = [i.reminder_id for i in items]
-        if skip or superseded:
-            with self.ctx.session() as session:
-                outbox.mark(session, skip, worker=self.worker, state=ReminderState.SKIPPED)
-                outbox.mark(session, superseded, worker=self.worker, state=ReminderState.SUPERSEDED)
-        report.skipped += len(skip)
-        report.superseded += len(superseded)
         if not items:
             return
         if not enterprise.active:
-            with self.ctx.session() as session:
-                outbox.mark(
-                    session,
-                    send_ids,
-                    worker=self.worker,
-                    state=ReminderState.FAILED,
-                    error="inactive",
-                )
-            report.failed += len(send_ids)
+            report.fail(recorder.close(send_ids, ReminderState.FAILED, "inactive"), "inactive")
+            return
+        if mutes.holding(enterprise, now):
+            recorder.hold(enterprise, send_ids)
             return
         try:
             message_id = await self.notifier.send_reminder(
                 OutgoingReminder(enterprise, items, catch_up)
             )
         except ChatMoved as moved:
-            with self.ctx.session() as session:
-                enterprises.move_chat(
-                    session, old_chat_id=enterprise.chat_id, new_chat_id=moved.new_chat_id
-                )
-                outbox.release(session, send_ids, worker=self.worker, error="migrated")
-            report.retried += len(send_ids)
-            return
+            recorder.moved(enterprise, send_ids, moved.new_chat_id)
+        except ChatMuted:
+            await recorder.muted(enterprise, send_ids, now)
         except ChatGone as gone:
-            with self.ctx.session() as session:
-                enterprises.deactivate(session, enterprise.chat_id)
-                outbox.mark(
-                    session,
-                    send_ids,
-                    worker=self.worker,
-                    state=ReminderState.FAILED,
-                    error=str(gone)[:200],
-                )
-            report.failed += len(send_ids)
-            log.warning("chat gone, enterprise %s deactivated", enterprise.id)
-            return
+            recorder.gone(enterprise, send_ids, str(gone))
         except RetryLater as slow:
-            retry_at = now + dt.timedelta(seconds=slow.seconds)
-            with self.ctx.session() as session:
-                outbox.release(
-                    session, send_ids, worker=self.worker, retry_at=retry_at, error="retry_after"
-                )
-            report.retried += len(send_ids)
-            return
-        except Exception as exc:
-            log.exception("sending reminders to enterprise %s failed", enterprise.id)
-            with self.ctx.session() as session:
-                outbox.release(session, send_ids, worker=self.worker, error=type(exc).__name__)
-            report.retried += len(send_ids)
-            report.errors.append(type(exc).__name__)
-            return
-        with self.ctx.session() as session:
-            outbox.mark_sent(
-                session,
-                send_ids,
-                worker=self.worker,
-                now=self.ctx.clock.now(),
-                message_id=message_id,
-            )
-        report.sent += len(send_ids)
-        report.messages += 1
+            recorder.retry_later(send_ids, now + dt.timedelta(seconds=slow.seconds))
+        except SendUnavailable as down:
+            recorder.unavailable(enterprise, send_ids, str(down))
+        except SendRejected as refused:
+            await recorder.refused(enterprise, items, refused.reason, refused.detail)
+        except Exception as exc:  # a bug, not Telegram: capped like a refusal, traced once
+            await recorder.refused(enterprise, items, "error", type(exc).__name__, exc)
+        else:
+            recorder.sent(enterprise, send_ids, message_id)

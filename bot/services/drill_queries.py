@@ -101,14 +101,15 @@ def _open_on(
 
 
 def open_targets(session: Session, enterprise: Enterprise, area: str, when: dt.datetime) -> Targets:
-    """The open evacuation-drill occurrence of ``area`` and the open emergency-drill one whose
-    window contains the local day of ``when`` (the drill's start)."""
+    """The open evacuation-drill occurrence of ``area`` (or the one for the whole site, where
+    drills are not per area) and the open emergency-drill one whose window contains the local
+    day of ``when`` (the drill's start)."""
     assert enterprise.id is not None
     day = when.astimezone(ZoneInfo(enterprise.timezone)).date()
-    return Targets(
-        _open_on(session, enterprise.id, EVACUATION, area, day),
-        _open_on(session, enterprise.id, EMERGENCY, None, day),
+    evacuation = _open_on(session, enterprise.id, EVACUATION, area, day) or _open_on(
+        session, enterprise.id, EVACUATION, None, day
     )
+    return Targets(evacuation, _open_on(session, enterprise.id, EMERGENCY, None, day))
 
 
 @dataclass(frozen=True)

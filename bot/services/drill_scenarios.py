@@ -74,6 +74,7 @@ class Scenario(_Model):
     aliases: tuple[str, ...] = ()
     title: LocalizedText
     sectors: Literal["all"] | tuple[Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,40}$")], ...]
+    replaces: tuple[str, ...] = ()  # general scenarios this one stands in for in its sectors
     situation: LocalizedText
     steps: dict[Step, StepText]
 
@@ -144,6 +145,14 @@ class ScenarioBook(_Model):
         return next(
             (a for a, words in self.areas.items() if key == a.value or words.matches(key)), None
         )
+
+    def resolve(self, scenario_id: str, sector: str) -> str:
+        """The scenario to run: a sector's own version of a general one (fireworks: never
+        fight the fire) replaces it there."""
+        own = next(
+            (s for s in self.scenarios if s.suits(sector) and scenario_id in s.replaces), None
+        )
+        return own.id if own is not None else scenario_id
 
     def for_sector(self, sector: str) -> list[Scenario]:
         """The scenarios offered to an enterprise of ``sector`` (every scenario if none fits)."""

@@ -76,6 +76,7 @@ def start(
     assert enterprise.id is not None
     if book.get(scenario) is None or area not in {a.value for a in Area}:
         raise DrillUsage(given=f"{scenario} {area}")
+    scenario = book.resolve(scenario, enterprise.sector)
     if running_drill(session, enterprise.id) is not None:
         raise DrillRunning()
     drill = Drill(

@@ -84,15 +84,16 @@ def obligation_lines(
             .group_by(col(OccurrenceRow.obligation_id))
         ).all()
     )
+    path = catalog.lineage(enterprise.region)
     return [
         ObligationLine(
             o.id,
-            o.schedule_for(enterprise.sector, enterprise.high_risk).period.value,
+            o.schedule_for(enterprise.sector, enterprise.high_risk, path).period.value,
             o.optional,
             o.id in off,
             next_due.get(o.id),
         )
-        for o in catalog.for_enterprise(enterprise.sector, enterprise.high_risk)
+        for o in catalog.for_enterprise(enterprise.sector, enterprise.high_risk, enterprise.region)
     ]
 
 
@@ -107,7 +108,10 @@ def toggle(
 ) -> bool:
     """Switch an optional obligation off (pending reminders are skipped) or back on. Returns enabled."""
     obligation = catalog.obligations.get(obligation_id)
-    applicable = {o.id for o in catalog.for_enterprise(enterprise.sector, enterprise.high_risk)}
+    applicable = {
+        o.id
+        for o in catalog.for_enterprise(enterprise.sector, enterprise.high_risk, enterprise.region)
+    }
     if obligation is None or not obligation.optional or obligation_id not in applicable:
         raise StaleButton()
     assert enterprise.id is not None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from bot.catalog import Catalog
-from bot.catalog.models import Sector
+from bot.catalog.models import Period, Sector
+from bot.domain.workpattern import WorkPattern
 from bot.errors import InvalidName, NotRegistered, UnknownRegion, UnknownSector
 from bot.store.models import Enterprise, OccurrenceRow, ReminderRow
 
@@ -60,8 +62,14 @@ def register(
     now: dt.datetime,
     timezone: str,
     locale: str,
+    region: str | None = None,
+    pattern: WorkPattern | None = None,
 ) -> tuple[Enterprise, bool]:
-    """Create the chat's enterprise, or update it when /setup is run again. Returns (row, created)."""
+    """Create the chat's enterprise, or update it when /setup is run again. Returns (row, created).
+
+    ``region`` (an id of ``regions.yaml``): a new enterprise's profile; an existing one keeps
+    its profile unless a region is given.
+    """
     enterprise = get_by_chat(session, chat_id)
     created = enterprise is None
     if enterprise is None:
@@ -72,6 +80,7 @@ def register(
             high_risk=sector.high_risk,
             timezone=timezone,
             locale=locale,
+            region=region or "national",
             created_by=user_id,
             created_at=now,
         )
@@ -80,7 +89,10 @@ def register(
         enterprise.sector = sector.id
         enterprise.high_risk = sector.high_risk
         enterprise.active = True
+        enterprise.region = region or enterprise.region
         enterprise.materialized_until = None  # the sector may change which obligations apply
+    if pattern is not None:
+        enterprise.work_pattern, enterprise.shift_starts = pattern.stored()
     session.add(enterprise)
     session.commit()
     session.refresh(enterprise)
@@ -115,32 +127,58 @@ def set_officer(session: Session, enterprise: Enterprise, user_id: int) -> None:
     session.commit()
 
 
+def set_pattern(
+    session: Session,
+    catalog: Catalog,
+    enterprise: Enterprise,
+    pattern: WorkPattern,
+    *,
+    now: dt.datetime,
+) -> None:
+    """Office days or shifts: future open daily occurrences are rewritten by the next tick."""
+    enterprise.work_pattern, enterprise.shift_starts = pattern.stored()
+    enterprise.materialized_until = None
+    daily = [o.id for o in catalog.obligations.values() if o.schedule.period is Period.DAILY]
+    _drop_future(session, enterprise, now, col(OccurrenceRow.obligation_id).in_(daily))
+    session.add(enterprise)
+    session.commit()
+
+
+def _drop_future(session: Session, enterprise: Enterprise, now: dt.datetime, which: Any) -> None:
+    """Delete open occurrences that have not started yet (and their reminders) matching ``which``."""
+    dropped = session.exec(
+        select(OccurrenceRow.id).where(
+            OccurrenceRow.enterprise_id == enterprise.id,
+            col(OccurrenceRow.window_start) > now.date(),
+            OccurrenceRow.status == "open",
+            which,
+        )
+    ).all()
+    if dropped:  # not started, never confirmed: nothing else refers to them but their reminders
+        session.execute(delete(ReminderRow).where(col(ReminderRow.occurrence_id).in_(dropped)))
+        session.execute(delete(OccurrenceRow).where(col(OccurrenceRow.id).in_(dropped)))
+
+
+def resolve_region(catalog: Catalog, text: str) -> str:
+    """A region id from its id, name or alias (``湖北``, ``ezhou``, ``忻州``)."""
+    region = catalog.find_region(text)
+    if region is None:
+        raise UnknownRegion(given=text, regions=catalog.regions)
+    return region.id
+
+
 def set_region(
     session: Session, catalog: Catalog, enterprise: Enterprise, region: str, *, now: dt.datetime
 ) -> None:
-    """Pick the regional profile (``all``, ``hubei``, ``hunan``, ``shanxi``, ``national``).
+    """Pick the regional profile (``national`` by default, or ``hubei``, ``ezhou`` …).
 
     Occurrences that have not started and no longer apply are dropped with their reminders;
     the next tick writes those of the new profile.
     """
-    if region != "all" and region not in catalog.regions:
-        raise UnknownRegion(given=region, regions=["all", *catalog.regions])
+    region = resolve_region(catalog, region)
     enterprise.region = region
     enterprise.materialized_until = None
     keep = {o.id for o in catalog.for_enterprise(enterprise.sector, enterprise.high_risk, region)}
-    dropped = [
-        occ.id
-        for occ in session.exec(
-            select(OccurrenceRow).where(
-                OccurrenceRow.enterprise_id == enterprise.id,
-                col(OccurrenceRow.window_start) > now.date(),
-                OccurrenceRow.status == "open",
-                col(OccurrenceRow.obligation_id).not_in(keep),
-            )
-        ).all()
-    ]
-    if dropped:  # not started, never confirmed: nothing else refers to them but their reminders
-        session.execute(delete(ReminderRow).where(col(ReminderRow.occurrence_id).in_(dropped)))
-        session.execute(delete(OccurrenceRow).where(col(OccurrenceRow.id).in_(dropped)))
+    _drop_future(session, enterprise, now, col(OccurrenceRow.obligation_id).not_in(keep))
     session.add(enterprise)
     session.commit()

@@ -2,7 +2,8 @@
 
 Idempotent: occurrences are keyed by (enterprise, key) and reminders by (occurrence, kind), so
 running it twice, or from two processes, writes each row once. Reminders whose fire time lies
-before the enterprise was set up are not written: nobody should be told about last week.
+before the enterprise was set up are not written: nobody should be told about last week; nor
+are occurrences due before then (the registration day's 08:00 meeting is not overdue).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlmodel import Session, SQLModel, col, select
 from bot.catalog import Catalog
 from bot.domain.recurrence import occurrences, plan_reminders
 from bot.domain.workcalendar import WorkCalendar
+from bot.domain.workpattern import WorkPattern
 from bot.store.models import DisabledObligation, Enterprise, OccurrenceRow
 from bot.store.upsert import insert_ignore
 
@@ -47,6 +49,8 @@ def materialize(
             )
         ).all()
     )
+    path = catalog.lineage(enterprise.region)
+    pattern = WorkPattern.load(enterprise.work_pattern, enterprise.shift_starts)
     for obligation in catalog.for_enterprise(
         enterprise.sector, enterprise.high_risk, enterprise.region
     ):
@@ -60,7 +64,11 @@ def materialize(
             end=end,
             tz=tz,
             calendar=calendar,
+            regions=path,
+            pattern=pattern,
         ):
+            if occ.due < enterprise.created_at:
+                continue  # due before the enterprise registered: never its overdue item
             occ_rows.append(
                 {
                     "enterprise_id": enterprise.id,

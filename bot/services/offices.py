@@ -78,6 +78,22 @@ def office_for_chat(session: Session, chat_id: int) -> Office | None:
     return session.exec(select(Office).where(Office.chat_id == chat_id)).first()
 
 
+def move_chat(session: Session, *, old_chat_id: int, new_chat_id: int) -> Office | None:
+    """A group became a supergroup: the office follows it to the new chat id, links and all.
+
+    Everything else finds the office by its chat id (the weekly digest, the evidence links of
+    its workbooks, ``/stats``), so they follow too. Nothing moves if the new chat is already
+    an office (it was linked there before this news arrived).
+    """
+    office = office_for_chat(session, old_chat_id)
+    if office is None or office_for_chat(session, new_chat_id) is not None:
+        return None
+    office.chat_id = new_chat_id
+    session.add(office)
+    session.commit()
+    return office
+
+
 def require_office(session: Session, chat_id: int) -> Office:
     office = office_for_chat(session, chat_id)
     if office is None:

@@ -4,6 +4,11 @@ One statement claims a batch: ``UPDATE … WHERE id IN (SELECT … [FOR UPDATE S
 LIMIT n) RETURNING id``. On PostgreSQL concurrent dispatchers skip each other's rows; SQLite
 serializes writers, so the single statement is atomic there too. A claim carries a lease: a
 dispatcher that dies mid-send leaves rows that another picks up after ``claimed_until``.
+
+Every claim also writes a random ``claim_token`` (fencing): the heartbeat renews and the
+records are written only ``WHERE claim_token = <this claim's>``. A dispatcher whose lease ran
+out and whose rows another claimed cannot overwrite that claim's outcome; each call returns
+the ids it did update, so the caller sees the rest as lost.
 """
 
 from __future__ import annotations
@@ -11,16 +16,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import case, select, update
+from sqlalchemy import ColumnElement, and_, case, select, update
 from sqlmodel import Session, SQLModel
 
 from bot.store.models import ReminderState
 
 _R = SQLModel.metadata.tables["reminder"]
+RETRY_AFTER = "retry_after"  # last_error of rows parked until Telegram's flood wait is over
+MUTED = "muted"  # last_error of rows held while the group has muted the bot
 
 
 def claim_due(
-    session: Session, *, now: dt.datetime, worker: str, lease: dt.timedelta, limit: int
+    session: Session,
+    *,
+    now: dt.datetime,
+    worker: str,
+    token: str,
+    lease: dt.timedelta,
+    limit: int,
 ) -> list[int]:
     """Claim up to ``limit`` due reminders: due/overdue before lead-time ones, oldest first."""
     c = _R.c
@@ -43,6 +56,7 @@ def claim_due(
             state=ReminderState.CLAIMED.value,
             claimed_until=now + lease,
             claimed_by=worker,
+            claim_token=token,
             attempts=c.attempts + 1,
         )
         .returning(c.id)
@@ -52,25 +66,33 @@ def claim_due(
     return ids
 
 
-def _finish(session: Session, ids: Sequence[int], worker: str, **values: object) -> None:
-    if not ids:
-        return
+def _held(ids: Sequence[int], token: str) -> ColumnElement[bool]:
     c = _R.c
-    session.execute(
-        update(_R)
-        .where(c.id.in_(list(ids)), c.claimed_by == worker, c.state == ReminderState.CLAIMED.value)
-        .values(**values)
-    )
+    return and_(c.id.in_(list(ids)), c.claim_token == token, c.state == ReminderState.CLAIMED.value)
+
+
+def _finish(session: Session, ids: Sequence[int], token: str, **values: object) -> set[int]:
+    """Update the rows this claim still holds; returns their ids (the others were lost)."""
+    if not ids:
+        return set()
+    done = session.execute(update(_R).where(_held(ids, token)).values(**values).returning(_R.c.id))
+    kept = {row[0] for row in done}
     session.commit()
+    return kept
+
+
+def renew(session: Session, ids: Sequence[int], *, token: str, until: dt.datetime) -> set[int]:
+    """The heartbeat: extend the lease of the rows this claim still holds."""
+    return _finish(session, ids, token, claimed_until=until)
 
 
 def mark_sent(
-    session: Session, ids: Sequence[int], *, worker: str, now: dt.datetime, message_id: int
-) -> None:
-    _finish(
+    session: Session, ids: Sequence[int], *, token: str, now: dt.datetime, message_id: int
+) -> set[int]:
+    return _finish(
         session,
         ids,
-        worker,
+        token,
         state=ReminderState.SENT.value,
         sent_at=now,
         message_id=message_id,
@@ -82,59 +104,124 @@ def mark(
     session: Session,
     ids: Sequence[int],
     *,
-    worker: str,
+    token: str,
     state: ReminderState,
     error: str | None = None,
-) -> None:
+) -> set[int]:
     """Close claimed rows without sending (skipped, superseded, failed)."""
-    _finish(session, ids, worker, state=state.value, claimed_until=None, last_error=error)
+    return _finish(session, ids, token, state=state.value, claimed_until=None, last_error=error)
 
 
 def release(
     session: Session,
     ids: Sequence[int],
     *,
-    worker: str,
+    token: str,
     retry_at: dt.datetime | None = None,
     error: str | None = None,
-) -> None:
+) -> set[int]:
     """Give claimed rows back so they are sent later (after ``retry_at`` if given)."""
     if retry_at is None:
-        _finish(
+        return _finish(
             session,
             ids,
-            worker,
+            token,
             state=ReminderState.PENDING.value,
             claimed_until=None,
+            claimed_by=None,
+            claim_token=None,
             last_error=error,
         )
-    else:
-        # Keep the claim until retry_at: the lease expiry makes them claimable again then.
-        _finish(session, ids, worker, claimed_until=retry_at, last_error=error)
+    # Parked: still "claimed", by nobody, until retry_at; the lease expiry makes them
+    # claimable again then. No worker's shutdown hands them back early.
+    return _finish(
+        session,
+        ids,
+        token,
+        claimed_until=retry_at,
+        claimed_by=None,
+        claim_token=None,
+        last_error=error,
+    )
 
 
-RETRY_AFTER = "retry_after"  # last_error of rows parked until Telegram's flood wait is over
+def record_failure(
+    session: Session, ids: Sequence[int], *, token: str, error: str, cap: int
+) -> dict[int, int]:
+    """Count one more refused send; rows that reached ``cap`` fail, the others go back.
+
+    Returns each counted row's failures so far (rows this claim lost are missing). One
+    transaction, so no other dispatcher sees the rows in between.
+    """
+    if not ids:
+        return {}
+    c = _R.c
+    counted = session.execute(
+        update(_R)
+        .where(_held(ids, token))
+        .values(failures=c.failures + 1, last_error=error[:200])
+        .returning(c.id, c.failures)
+    ).all()
+    failed = {rid for rid, failures in counted if failures >= cap}
+    retry = {rid for rid, failures in counted if failures < cap}
+    closed = {"claimed_until": None, "claimed_by": None, "claim_token": None}
+    if failed:
+        session.execute(
+            update(_R).where(c.id.in_(failed)).values(state=ReminderState.FAILED.value, **closed)
+        )
+    if retry:
+        session.execute(
+            update(_R).where(c.id.in_(retry)).values(state=ReminderState.PENDING.value, **closed)
+        )
+    session.commit()
+    return {rid: failures for rid, failures in counted}
+
+
+def resume_held(session: Session, enterprise_id: int) -> int:
+    """The group lets the bot write again: rows held for the mute become due at once.
+
+    Only parked rows (claimed by nobody); ``last_error`` stays ``muted`` so they go out as a
+    catch-up digest. The caller commits.
+    """
+    c = _R.c
+    resumed = session.execute(
+        update(_R)
+        .where(
+            c.enterprise_id == enterprise_id,
+            c.state == ReminderState.CLAIMED.value,
+            c.claimed_by.is_(None),
+            c.last_error == MUTED,
+        )
+        .values(state=ReminderState.PENDING.value, claimed_until=None, claim_token=None)
+        .returning(c.id)
+    ).all()
+    return len(resumed)
 
 
 def release_worker(session: Session, worker: str) -> int:
     """On shutdown: hand this worker's claims back so other instances need not wait for the lease.
 
-    Rows parked after a flood wait keep their ``claimed_until`` (any worker may take them once
-    it passes) and only lose the owner; every other claim becomes pending at once.
+    Parked rows (a flood wait, a mute) belong to no worker and keep their ``claimed_until``;
+    so do rows an older version parked under its name, which only lose the owner. Every other
+    claim becomes pending at once.
     """
     c = _R.c
     mine = (c.claimed_by == worker) & (c.state == ReminderState.CLAIMED.value)
-    parked = c.last_error == RETRY_AFTER
+    parked = c.last_error.in_([RETRY_AFTER, MUTED])
     released = session.execute(
         update(_R)
         .where(mine, (c.last_error.is_(None)) | ~parked)
-        .values(state=ReminderState.PENDING.value, claimed_until=None, claimed_by=None)
+        .values(
+            state=ReminderState.PENDING.value,
+            claimed_until=None,
+            claimed_by=None,
+            claim_token=None,
+        )
         .returning(c.id)
     ).all()
-    session.execute(update(_R).where(mine, parked).values(claimed_by=None))
+    session.execute(update(_R).where(mine, parked).values(claimed_by=None, claim_token=None))
     session.commit()
     return len(released)
-
 
 
 def add_snooze(

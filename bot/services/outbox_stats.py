@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from bot.services.outbox import MUTED
 from bot.store.models import ReminderState
 
 _R = SQLModel.metadata.tables["reminder"]
@@ -33,8 +34,14 @@ class OutboxStats:
 def outbox_stats(session: Session, *, now: dt.datetime) -> OutboxStats:
     c = _R.c
     pending = session.execute(select(func.count()).where(c.state.in_(_OPEN))).scalar_one()
+    # Held for a group that muted the bot: waiting on the group, not late (no lag alert).
+    held = (
+        (func.coalesce(c.last_error, "") == MUTED)
+        & (c.state == ReminderState.CLAIMED.value)
+        & (c.claimed_until > now)
+    )
     due, oldest = session.execute(
-        select(func.count(), func.min(c.fire_at)).where(c.state.in_(_OPEN), c.fire_at <= now)
+        select(func.count(), func.min(c.fire_at)).where(c.state.in_(_OPEN), c.fire_at <= now, ~held)
     ).one()
     lag = 0.0 if oldest is None else max(0.0, (now - oldest).total_seconds())
     return OutboxStats(int(pending), int(due), lag)

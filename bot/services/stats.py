@@ -1,4 +1,5 @@
-"""What is due, done and overdue for one enterprise (the group's ``/stats``)."""
+"""What is due, done and overdue for one enterprise (the group's ``/stats``), with its 知晓率
+and the drills done, counted by the same sources as the office view so both show one figure."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.reports.period import Period
+from bot.reports.sources import Awareness, ReportSources
 from bot.store.models import Enterprise, OccurrenceRow, OccurrenceStatus
 
 
@@ -28,6 +31,8 @@ class EnterpriseStats:
     due: list[OccurrenceRow] = field(default_factory=list)  # window open, not yet past due
     overdue: list[OccurrenceRow] = field(default_factory=list)
     upcoming: list[OccurrenceRow] = field(default_factory=list)  # window not yet open
+    awareness: Awareness | None = None  # 知晓率 now; None: no spot check yet (or not asked)
+    drills: int | None = None  # drill duties done since ``period_start``; None: not asked
 
     @property
     def overdue_groups(self) -> list[OverdueGroup]:
@@ -58,8 +63,12 @@ def enterprise_stats(
     upcoming_days: int = 30,
     period_days: int = 31,
     exclude: set[str] | frozenset[str] = frozenset(),
+    sources: ReportSources | None = None,
 ) -> EnterpriseStats:
-    """Occurrences of the last ``period_days`` by state, plus those opening in the next ``upcoming_days``."""
+    """Occurrences of the last ``period_days`` by state, plus those opening in the next ``upcoming_days``.
+
+    With ``sources`` (what office reports use), also the 知晓率 and the drills done.
+    """
     today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
     stats = EnterpriseStats(period_start=today - dt.timedelta(days=period_days), today=today)
     horizon = today + dt.timedelta(days=upcoming_days)
@@ -83,4 +92,22 @@ def enterprise_stats(
             stats.due.append(occ)
         else:
             stats.upcoming.append(occ)
+    if sources is not None:
+        _add_quiz_and_drills(session, enterprise, stats, now=now, sources=sources)
     return stats
+
+
+def _add_quiz_and_drills(
+    session: Session,
+    enterprise: Enterprise,
+    stats: EnterpriseStats,
+    *,
+    now: dt.datetime,
+    sources: ReportSources,
+) -> None:
+    assert enterprise.id is not None
+    ids = [enterprise.id]
+    period = Period(stats.period_start, stats.today)  # whole local days, as offices count them
+    start, end = period.start_utc(enterprise.timezone), period.end_utc(enterprise.timezone)
+    stats.awareness = sources.quiz.awareness(session, ids, as_of=now).get(enterprise.id)
+    stats.drills = sources.drills.drills_done(session, ids, start=start, end=end).get(enterprise.id)

@@ -19,6 +19,7 @@ class UpcomingReminder:
     kind: str
     fire_at: dt.datetime
     due: dt.datetime
+    timezone: str  # the enterprise's: where ``fire_at`` is shown as local time
 
 
 def upcoming(
@@ -39,6 +40,8 @@ def upcoming(
     if chat_id is not None:
         stmt = stmt.where(Enterprise.chat_id == chat_id)
     return [
-        UpcomingReminder(e.chat_id, e.name, o.obligation_id, o.key, r.kind, r.fire_at, o.due_at)
+        UpcomingReminder(
+            e.chat_id, e.name, o.obligation_id, o.key, r.kind, r.fire_at, o.due_at, e.timezone
+        )
         for r, o, e in session.exec(stmt).all()
     ]

@@ -22,12 +22,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and a busy timeout so readers don't block the dispatcher."""
+    """An engine for ``url``; SQLite gets WAL and a busy timeout so readers don't block the dispatcher.
+
+    ``hide_parameters``: a failed statement's error (and so its log line) would otherwise
+    carry the bound values, people's text among them (an enterprise name, a note).
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url, echo=echo, hide_parameters=True, connect_args={"check_same_thread": False}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(
+        url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=5
+    )
 
 
 def alembic_config(url: str) -> Config:

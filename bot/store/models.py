@@ -28,7 +28,11 @@ class Enterprise(SQLModel, table=True):
     name: str = Field(max_length=120)
     sector: str = Field(max_length=40)
     high_risk: bool
-    region: str = Field(default="all", max_length=20)
+    region: str = Field(default="national", max_length=20)  # an id of schedules/regions.yaml
+    # Working pattern: "office" (working days) or "continuous" (every day, in shifts starting
+    # at the comma-separated local times of ``shift_starts``, e.g. "08:00,16:00,00:00").
+    work_pattern: str = Field(default="office", max_length=12)
+    shift_starts: str | None = Field(default=None, max_length=60)
     timezone: str = Field(default="Asia/Shanghai", max_length=40)
     locale: str = Field(default="zh_CN", max_length=10)
     active: bool = True
@@ -36,6 +40,11 @@ class Enterprise(SQLModel, table=True):
     created_by: int = Field(sa_column=Column(BigInteger, nullable=False))
     created_at: dt.datetime = Field(sa_column=_ts())
     materialized_until: dt.date | None = None
+    # The group restricted the bot (it is a member but may not post): since when, when the
+    # held reminders are tried again, and how many tries failed (the backoff doubles each time).
+    muted_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    mute_retry_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    mute_attempts: int = 0
 
 
 class OccurrenceStatus(StrEnum):
@@ -72,7 +81,7 @@ class ReminderState(StrEnum):
     SENT = "sent"
     SKIPPED = "skipped"  # the occurrence was already done when it came due
     SUPERSEDED = "superseded"  # folded into a later reminder or a catch-up digest
-    FAILED = "failed"  # the chat is gone (bot removed, chat not found)
+    FAILED = "failed"  # chat gone, or refused by Telegram too often (last_error says why)
 
 
 class ReminderRow(SQLModel, table=True):
@@ -92,7 +101,10 @@ class ReminderRow(SQLModel, table=True):
     state: str = Field(default=ReminderState.PENDING.value, max_length=12)
     claimed_until: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     claimed_by: str | None = Field(default=None, max_length=64)
+    # Fencing: the random token of the claim that holds the row; only that claim records it.
+    claim_token: str | None = Field(default=None, max_length=32)
     attempts: int = 0
+    failures: int = 0  # sends refused for a reason a retry may not fix; capped, then failed
     sent_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     last_error: str | None = Field(default=None, max_length=200)

@@ -31,21 +31,24 @@ from bot.telegram.handlers import (
     drill,
     duties,
     errors,
+    events,
     evidence,
     help,
     language,
     membership,
     office,
+    office_links,
     quiz,
     reminders,
     roster,
     setup,
+    shifts,
     stats,
 )
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.quiz_jobs import close_expired_checks, send_due_retests
 from bot.telegram.ratelimit import RateLimiter
-from bot.telegram.roles import AdminCache
+from bot.telegram.roles import ChatAdmins
 from bot.web.metrics import count_update
 
 log = logging.getLogger(__name__)
@@ -101,7 +104,7 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
     app = builder.rate_limiter(limiter).post_init(register_commands).build()
 
     renderer = Renderer(s.messages_dir)
-    runtime = Runtime(ctx, renderer, AdminCache(ctx.clock, s.admin_cache_seconds))
+    runtime = Runtime(ctx, renderer, ChatAdmins())
     runtime.dispatcher = Dispatcher(
         ctx, TelegramNotifier(app.bot, ctx, renderer), worker=worker_name()
     )
@@ -123,7 +126,10 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
         evidence,
         roster,
         duties,
+        events,
+        shifts,
         office,
+        office_links,
         quiz,
         drill,
         stats,

@@ -24,6 +24,11 @@ class ChooseSector:
 
 
 @dataclass(frozen=True)
+class ChooseRegion:
+    region_id: str
+
+
+@dataclass(frozen=True)
 class SnoozeMenu:
     occurrence_id: int
 
@@ -54,7 +59,17 @@ class Join:
     pass
 
 
-Callback = Confirm | ChooseSector | SnoozeMenu | Snooze | AddEvidence | ShowEvidence | Undo | Join
+Callback = (
+    Confirm
+    | ChooseSector
+    | ChooseRegion
+    | SnoozeMenu
+    | Snooze
+    | AddEvidence
+    | ShowEvidence
+    | Undo
+    | Join
+)
 
 SNOOZE_CHOICES = ("h1", "d1", "d3")
 _ID = r"([1-9][0-9]{0,17})"  # ASCII digits, no leading zero: one id, one spelling
@@ -66,6 +81,8 @@ def encode(callback: Callback) -> str:
             data = f"cf:{i}"
         case ChooseSector(sector_id=s):
             data = f"st:{s}"
+        case ChooseRegion(region_id=r):
+            data = f"rg:{r}"
         case SnoozeMenu(occurrence_id=i):
             data = f"sm:{i}"
         case Snooze(occurrence_id=i, choice=c):
@@ -86,6 +103,7 @@ def encode(callback: Callback) -> str:
 _DECODERS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(rf"cf:{_ID}"), Confirm),
     (re.compile(r"st:([a-z][a-z_]{1,40})"), ChooseSector),
+    (re.compile(r"rg:([a-z][a-z_]{1,30})"), ChooseRegion),
     (re.compile(rf"sm:{_ID}"), SnoozeMenu),
     (re.compile(rf"sz:{_ID}:(h1|d1|d3|no)"), Snooze),
     (re.compile(rf"ev:{_ID}"), AddEvidence),
@@ -104,8 +122,8 @@ def decode(data: str | None) -> Callback | None:
         if match is None:
             continue
         groups = match.groups()
-        if kind is ChooseSector:
-            return ChooseSector(groups[0])
+        if kind in (ChooseSector, ChooseRegion):
+            return kind(groups[0])
         if kind is Snooze:
             return Snooze(int(groups[0]), groups[1])
         if kind is Join:

@@ -4,7 +4,7 @@ Each name has a description template ``messages/templates/commands/<name>.txt.j2
 """
 
 GROUP_COMMANDS = (
-    "setup", "region", "due", "stats", "join", "obligations", "officer", "office", "report",
-    "quiz", "check", "retrain", "drill", "lang", "help",
+    "setup", "region", "shifts", "due", "stats", "join", "obligations", "officer", "office", "report",
+    "quiz", "check", "retrain", "drill", "event", "lang", "help",
 )  # fmt: skip
 PRIVATE_COMMANDS = ("start", "office", "stats", "report", "quiz", "practice", "me", "lang", "help")

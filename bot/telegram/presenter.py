@@ -28,7 +28,7 @@ def _sources(catalog: Catalog, obligation_id: str, locale: str) -> list[dict[str
     if obligation is None:
         return []
     return [
-        {"title": catalog.documents[s.doc].title.get(locale), "item": s.item}
+        {"title": catalog.documents[s.doc].title.get(locale), "item": s.item or ""}
         for s in obligation.sources
         if s.doc in catalog.documents
     ]

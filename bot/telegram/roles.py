@@ -1,34 +1,33 @@
-"""Who may configure: chat administrators, from getChatAdministrators, cached with expiry."""
+"""Who may configure a group: its administrators, asked of Telegram at the moment of the action.
+
+Rights change inside a group at any time (an admin is demoted, a member promoted) and the bot
+hears of it only as an administrator itself, so a cached admin list let a demoted admin go on
+re-registering the enterprise or changing its region, and refused a newly promoted one, for as
+long as the cache lived. Each admin-only action therefore asks ``getChatMember`` for the sender's
+current status: one request per admin action, which are rare.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
 
-from telegram import Bot
+from telegram import Bot, ChatMember
+from telegram.error import BadRequest
 
-from bot.clock import Clock
+log = logging.getLogger(__name__)
+
+ADMIN_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR})
 
 
-class AdminCache:
-    def __init__(self, clock: Clock, ttl_seconds: int) -> None:
-        self._clock = clock
-        self._ttl = dt.timedelta(seconds=ttl_seconds)
-        self._admins: dict[int, tuple[dt.datetime, frozenset[int]]] = {}
-
-    async def admins(self, bot: Bot, chat_id: int) -> frozenset[int]:
-        if chat_id > 0:  # a private chat (its id is the user's): nobody administers it, and
-            return frozenset()  # Telegram answers getChatAdministrators there with an error
-        now = self._clock.now()
-        cached = self._admins.get(chat_id)
-        if cached and now - cached[0] < self._ttl:
-            return cached[1]
-        members = await bot.get_chat_administrators(chat_id)
-        ids = frozenset(m.user.id for m in members)
-        self._admins[chat_id] = (now, ids)
-        return ids
+class ChatAdmins:
+    """Answers "is this person an administrator of this group now?"; nothing is cached."""
 
     async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool:
-        return user_id in await self.admins(bot, chat_id)
-
-    def forget(self, chat_id: int) -> None:
-        self._admins.pop(chat_id, None)
+        if chat_id > 0:  # a private chat (its id is the user's): nobody administers it
+            return False
+        try:
+            member = await bot.get_chat_member(chat_id, user_id)
+        except BadRequest as exc:  # e.g. "user not found": whoever it is, not an admin we know
+            log.info("getChatMember in chat %s failed (%s): treated as not an admin", chat_id, exc)
+            return False
+        return member.status in ADMIN_STATUSES

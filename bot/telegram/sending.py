@@ -15,16 +15,31 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import ExtBot
 
-from bot.errors import ChatGone, ChatMoved, RetryLater
+from bot.errors import ChatGone, ChatMoved, ChatMuted, RetryLater
 from bot.telegram.ratelimit import NO_RETRY
 
 _GONE = (
     "chat not found",
     "bot was kicked",
-    "not enough rights",
-    "have no rights",
     "group chat was deleted",
 )
+# The bot is still in the group but restricted ("not enough rights to send text messages to
+# the chat"; "have no rights to send a message" in basic groups): a mute, not a removal.
+_MUTED = ("not enough rights to send", "have no rights to send")
+# 400s that are about the message or the chat's set-up, not the connection: labels for
+# metrics and the outbox's failure record. Anything else is "bad_request".
+_REJECTIONS = (
+    ("topic_closed", "topic_closed"),
+    ("message thread not found", "thread_not_found"),
+    ("can't parse entities", "parse_entities"),
+    ("message is too long", "too_long"),
+)
+
+
+def rejection_reason(message: str) -> str:
+    """A short fixed label for a 400 Telegram gave (PTB's ``BadRequest.message``)."""
+    text = message.lower()
+    return next((label for marker, label in _REJECTIONS if marker in text), "bad_request")
 
 
 _ATOM = re.compile(r"<[^<>]*>|&#?[A-Za-z0-9]{1,10};|.", re.DOTALL)
@@ -135,7 +150,10 @@ async def send_html(
         )
         raise RetryLater(seconds) from exc
     except BadRequest as exc:
-        if any(marker in exc.message.lower() for marker in _GONE):
+        text = exc.message.lower()
+        if any(marker in text for marker in _MUTED):
+            raise ChatMuted(exc.message) from exc
+        if any(marker in text for marker in _GONE):
             raise ChatGone(exc.message) from exc
         raise
     assert message is not None

@@ -21,17 +21,21 @@ from telegram import Update
 from telegram import error as tg
 from telegram.ext import Application, ContextTypes
 
-from bot.errors import ChatGone, ChatMoved, RetryLater
+from bot.errors import ChatGone, ChatMoved, ChatMuted, RetryLater, SendRejected, SendUnavailable
 from bot.runtime import runtime_of
-from bot.services.dispatcher import DispatchReport, Notifier, OutgoingReminder
+from bot.services.dispatch_types import DispatchReport, Notifier, OfficerNotice, OutgoingReminder
 from bot.services.outbox_stats import OutboxStats
+from bot.store.models import Enterprise
 
 METRICS_KEY = "metrics"
 disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series: smaller scrapes
 
-# Most specific first: BadRequest and TimedOut are NetworkErrors too.
+# Most specific first: BadRequest and TimedOut are NetworkErrors too, ChatMuted a ChatGone.
 _KINDS: tuple[tuple[type[BaseException], str], ...] = (
+    (ChatMuted, "chat_muted"),
     (ChatGone, "chat_gone"),
+    (SendRejected, "bad_request"),
+    (SendUnavailable, "network"),
     (ChatMoved, "chat_migrated"),
     (RetryLater, "retry_after"),
     (tg.RetryAfter, "retry_after"),
@@ -48,9 +52,12 @@ _KINDS: tuple[tuple[type[BaseException], str], ...] = (
 
 def error_kind(exc: BaseException) -> str | None:
     """A short label for a Telegram failure, or None when ``exc`` has nothing to do with Telegram."""
-    for cls, kind in _KINDS:
-        if isinstance(exc, cls):
-            return kind
+    # The notifier wraps Telegram's errors; the original says more (timed_out, not "network").
+    cause = exc.__cause__ if isinstance(exc, SendRejected | SendUnavailable) else None
+    for candidate in (cause, exc):
+        for cls, kind in _KINDS:
+            if candidate is not None and isinstance(candidate, cls):
+                return kind
     return None
 
 
@@ -64,7 +71,23 @@ class Metrics:
         r = self.registry = CollectorRegistry()
         self.sent = Counter("safetybot_reminders_sent", "Reminders posted", registry=r)
         self.failed = Counter(
-            "safetybot_reminders_failed", "Reminders given up (chat gone, inactive)", registry=r
+            "safetybot_reminders_failed",
+            "Reminders given up, by reason (chat_gone, inactive, topic_closed, bad_request, …)",
+            ["reason"],
+            registry=r,
+        )
+        self.held = Counter(
+            "safetybot_reminders_held",
+            "Reminders parked because the group has muted the bot (sent later as a digest)",
+            registry=r,
+        )
+        self.claims_lost = Counter(
+            "safetybot_claims_lost",
+            "Claimed reminders another dispatcher took over after the lease ran out",
+            registry=r,
+        )
+        self.lease_renewals = Counter(
+            "safetybot_lease_renewals", "Lease renewals of waves still in flight", registry=r
         )
         self.retried = Counter(
             "safetybot_reminders_retried", "Reminders handed back for a later try", registry=r
@@ -106,7 +129,10 @@ class Metrics:
     def observe_report(self, report: DispatchReport) -> None:
         self.ticks.inc()
         self.sent.inc(report.sent)
-        self.failed.inc(report.failed)
+        for reason, count in report.failed_by.items():
+            self.failed.labels(reason=reason).inc(count)
+        self.held.inc(report.held)
+        self.claims_lost.inc(report.lost)
         self.retried.inc(report.retried)
         self.skipped.inc(report.skipped + report.superseded)
         self.messages.inc(report.messages)
@@ -140,6 +166,9 @@ class CountingNotifier:
             self.metrics.count_error(exc)
             raise
 
+    async def notify_officer(self, enterprise: Enterprise, notice: OfficerNotice) -> None:
+        await self.inner.notify_officer(enterprise, notice)
+
 
 async def count_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """TypeHandler callback in group -1: count, never answer, never stop other handlers."""
@@ -156,6 +185,7 @@ def install_metrics(app: Application[Any, Any, Any, Any, Any, Any]) -> Metrics:
     runtime.tick_listeners.append(metrics.observe_report)
     if runtime.dispatcher is not None:
         runtime.dispatcher.notifier = CountingNotifier(runtime.dispatcher.notifier, metrics)
+        runtime.dispatcher.renew_listeners.append(lambda _kept: metrics.lease_renewals.inc())
 
     async def on_error(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if context.error is not None:

@@ -73,7 +73,6 @@ async def webhook_bot(
         "database_url": database_url,
         "rate_limit_group_per_minute": 10_000,
         "rate_limit_overall_per_second": 10_000,
-        "admin_cache_seconds": 0,
         "webhook_url": PUBLIC_URL,
         "webhook_secret": SECRET,
         "webhook_listen": "127.0.0.1",

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.demo.harness import LocalBot
 from bot.emulator import BotMessage
@@ -103,7 +103,7 @@ async def test_drill_with_five_people_report_photo_confirms_evacuation(bot: Loca
         "钱五",
         "王二：避 → 关",
         "顺序错误",
-        "疏散逃生演练 · 生产区域",
+        "疏散逃生演练、生产安全事故应急演练",  # Hubei: one evacuation drill for the site
     ):
         assert expected in text, (expected, text)
     assert "至最后一人清点到位用时：4分55秒" in text  # 25 presses of 7 s, then 4 arrivals of 30 s
@@ -118,7 +118,7 @@ async def test_drill_with_five_people_report_photo_confirms_evacuation(bot: Loca
         evacuation = s.exec(
             select(OccurrenceRow).where(
                 OccurrenceRow.obligation_id == "evacuation-drill",
-                OccurrenceRow.area == "production",
+                col(OccurrenceRow.area).is_(None),  # Hubei: one drill for the whole site
                 OccurrenceRow.window_start <= dt.date(2026, 12, 1),
                 OccurrenceRow.window_end >= dt.date(2026, 12, 1),
             )
@@ -308,3 +308,12 @@ async def test_drill_stats_after_a_drill(bot: LocalBot) -> None:
     stats = await group.say(group.worker, "/drill stats")
     text = stats.text or ""
     assert "生产区域：1" in text and "50%" in text and "1分30秒" in text, text
+
+
+async def test_a_fireworks_fire_drill_evacuates_and_never_fights_the_fire(bot: LocalBot) -> None:
+    group = await group_with_bot(bot)
+    await group.setup("烟花爆竹", "某某烟花有限公司")
+    scenario, _ = await _start(group, "/drill 火灾 生产 5")
+    assert "烟花爆竹着火" in (scenario.text or "")
+    labels = " ".join(label for label, _ in scenario.buttons())
+    assert "不扑救" in labels and "灭火器" not in labels

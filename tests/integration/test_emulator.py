@@ -62,8 +62,13 @@ async def bot(emu: BotApiEmulator) -> AsyncIterator[Bot]:
 @contextlib.asynccontextmanager
 async def polling(emu: BotApiEmulator, *handlers: BaseHandler[Any, Any, Any]) -> AsyncIterator[App]:
     """A real PTB Application long-polling the emulator, as the bot runs in production."""
-    app = (ApplicationBuilder().token(TOKEN).base_url(emu.base_url)
-           .base_file_url(emu.base_file_url).build())
+    app = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(emu.base_url)
+        .base_file_url(emu.base_file_url)
+        .build()
+    )
     for handler in handlers:
         app.add_handler(handler)
     await app.initialize()
@@ -93,16 +98,28 @@ async def test_get_me_through_ptb(emu: BotApiEmulator, bot: Bot) -> None:
 
 async def test_send_edit_and_markup_state(emu: BotApiEmulator, bot: Bot) -> None:
     user, chat = started_private(emu)
-    sent = await bot.send_message(user["id"], "<b>今日检查</b>", parse_mode="HTML",
-                                  reply_markup=keyboard(("确认", "ok:1"), ("稍后", "later:1")))
+    sent = await bot.send_message(
+        user["id"],
+        "<b>今日检查</b>",
+        parse_mode="HTML",
+        reply_markup=keyboard(("确认", "ok:1"), ("稍后", "later:1")),
+    )
     assert sent.text == "今日检查" and sent.entities[0].type == "bold"
     assert emu.sent(chat["id"])[-1].buttons() == [("确认", "ok:1"), ("稍后", "later:1")]
 
-    await bot.edit_message_text("已确认", chat_id=user["id"], message_id=sent.message_id,
-                                reply_markup=keyboard(("撤销", "undo:1")))
+    await bot.edit_message_text(
+        "已确认",
+        chat_id=user["id"],
+        message_id=sent.message_id,
+        reply_markup=keyboard(("撤销", "undo:1")),
+    )
     with pytest.raises(BadRequest, match="not modified"):
-        await bot.edit_message_text("已确认", chat_id=user["id"], message_id=sent.message_id,
-                                    reply_markup=keyboard(("撤销", "undo:1")))
+        await bot.edit_message_text(
+            "已确认",
+            chat_id=user["id"],
+            message_id=sent.message_id,
+            reply_markup=keyboard(("撤销", "undo:1")),
+        )
     await bot.edit_message_text("完成", chat_id=user["id"], message_id=sent.message_id)
 
     current = emu.message(chat["id"], sent.message_id)
@@ -140,8 +157,9 @@ async def test_callback_press_round_trip(emu: BotApiEmulator) -> None:
 
     user, chat = started_private(emu)
     async with polling(emu, CallbackQueryHandler(on_press)) as app:
-        bot_msg = await app.bot.send_message(user["id"], "请确认",
-                                             reply_markup=keyboard(("确认完成", "done:7")))
+        bot_msg = await app.bot.send_message(
+            user["id"], "请确认", reply_markup=keyboard(("确认完成", "done:7"))
+        )
         query_id = emu.press_button(chat, user, bot_msg.message_id, text="确认")
         answer = await emu.wait_for_callback_answer(query_id)
         assert answer["text"] == "已记录"
@@ -192,8 +210,9 @@ async def test_unescaped_html_is_rejected(emu: BotApiEmulator, bot: Bot) -> None
 
 async def test_injected_429_surfaces_as_retry_after(emu: BotApiEmulator, bot: Bot) -> None:
     user, _ = started_private(emu)
-    emu.inject_error("sendmessage", error_code=429, description="Too Many Requests: retry after 7",
-                     retry_after=7)
+    emu.inject_error(
+        "sendmessage", error_code=429, description="Too Many Requests: retry after 7", retry_after=7
+    )
     with pytest.raises(RetryAfter) as caught:
         await bot.send_message(user["id"], "一")
     assert caught.value.retry_after == dtm.timedelta(seconds=7)
@@ -211,9 +230,13 @@ async def test_group_migration_surfaces_as_chat_migrated(emu: BotApiEmulator, bo
         await bot.send_message(group["id"], "提醒")
     assert caught.value.new_chat_id == supergroup["id"] < -1000000000000
     await bot.send_message(supergroup["id"], "提醒")
-    kinds = [u.message.migrate_to_chat_id or u.message.migrate_from_chat_id
-             for u in await bot.get_updates() if u.message and u.message.chat.id in
-             (group["id"], supergroup["id"]) and not u.message.new_chat_members]
+    kinds = [
+        u.message.migrate_to_chat_id or u.message.migrate_from_chat_id
+        for u in await bot.get_updates()
+        if u.message
+        and u.message.chat.id in (group["id"], supergroup["id"])
+        and not u.message.new_chat_members
+    ]
     assert kinds == [supergroup["id"], group["id"]]
 
 
@@ -248,8 +271,14 @@ async def test_quiz_poll_and_poll_answer(emu: BotApiEmulator) -> None:
     user, chat = started_private(emu)
     async with polling(emu, PollAnswerHandler(on_answer)) as app:
         msg = await app.bot.send_poll(
-            user["id"], "灭火器压力表指针应在哪个区？", ["红区", "绿区", "黄区"], type="quiz",
-            correct_option_ids=[1], is_anonymous=False, explanation="绿区表示压力正常")
+            user["id"],
+            "灭火器压力表指针应在哪个区？",
+            ["红区", "绿区", "黄区"],
+            type="quiz",
+            correct_option_ids=[1],
+            is_anonymous=False,
+            explanation="绿区表示压力正常",
+        )
         assert msg.poll is not None and msg.poll.correct_option_ids == (1,)
         emu.answer_poll(msg.poll.id, user, [1])
         await emu.wait_for(lambda: answers)
@@ -275,8 +304,10 @@ async def test_document_upload_then_download(emu: BotApiEmulator, bot: Bot) -> N
 
 async def test_flood_control_21st_group_message() -> None:
     clock = [1_800_000_000.0]
-    async with BotApiEmulator(enforce_limits=True, now=lambda: clock[0]) as emu, \
-            Bot(TOKEN, base_url=emu.base_url) as limited:
+    async with (
+        BotApiEmulator(enforce_limits=True, now=lambda: clock[0]) as emu,
+        Bot(TOKEN, base_url=emu.base_url) as limited,
+    ):
         owner = emu.create_user("孙七")
         group = emu.create_group("夜班", admins=[owner])
         emu.add_bot_to_group(group, by=owner)
@@ -299,7 +330,8 @@ async def test_flood_control_21st_group_message() -> None:
 
 
 async def test_long_poll_wakes_on_update_and_webhook_conflicts(
-        emu: BotApiEmulator, bot: Bot) -> None:
+    emu: BotApiEmulator, bot: Bot
+) -> None:
     user = emu.create_user("周八")
     chat = emu.private_chat(user)
     waiting = asyncio.create_task(bot.get_updates(timeout=5))

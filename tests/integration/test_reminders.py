@@ -143,6 +143,8 @@ async def test_undo_within_the_window_by_the_same_person_only(bot: LocalBot, clo
 async def test_per_person_duty_names_who_has_not_confirmed(bot: LocalBot) -> None:
     group = await group_with_bot(bot)
     await group.setup()
+    await group.say(group.admin, "/region xinzhou")  # warning education: Xinzhou's S4#17
+    await bot.tick_at(local(2026, 12, 1, 8, 1))
     await group.say(group.worker, "/join", expect="名单")
     await group.say(group.admin, "/join", expect="名单")
     education = occurrence(bot, "warning-education", "2026")

@@ -73,17 +73,28 @@ async def test_guided_setup_with_sector_buttons_and_name_prompt(bot: LocalBot) -
     assert ("建筑施工", "st:construction") in prompt.buttons()
     after = emu.cursor(group.chat_id)
     emu.press_button(group.chat, group.admin, prompt.message_id, data="st:construction")
+    regions = await emu.wait_for_message(group.chat_id, after=after)
+    assert regions.buttons()[0] == ("仅国家规定", "rg:national")
+    after = emu.cursor(group.chat_id)
+    emu.press_button(group.chat, group.admin, regions.message_id, data="rg:hubei")
+    patterns = await emu.wait_for_message(group.chat_id, after=after)
+    assert "湖北省" in (patterns.text or "")
+    after = emu.cursor(group.chat_id)
+    emu.press_button(group.chat, group.admin, patterns.message_id, data="wp:3")
     ask = await emu.wait_for_message(group.chat_id, after=after)
+    assert "湖北省" in (ask.text or "")
     after = emu.cursor(group.chat_id)
     emu.send_text(group.chat, group.admin, "某某建设集团", reply_to=ask.message_id)
     await emu.wait_for_message(group.chat_id, after=after)
     enterprise = _enterprise(bot, group.chat_id)
     assert enterprise is not None
-    assert (enterprise.name, enterprise.sector, enterprise.high_risk) == (
+    assert (enterprise.name, enterprise.sector, enterprise.high_risk, enterprise.region) == (
         "某某建设集团",
         "construction",
         True,
+        "hubei",
     )
+    assert (enterprise.work_pattern, enterprise.shift_starts) == ("continuous", "00:00,08:00,16:00")
 
 
 async def test_leader_inspection_reminder_confirm_once(bot: LocalBot, clock: FakeClock) -> None:
@@ -192,7 +203,7 @@ async def test_region_profile_narrows_the_work_lists(bot: LocalBot) -> None:
     assert "mars" in (unknown.text or "")
     await group.say(group.admin, "/region shanxi", expect="山西")
     enterprise = _enterprise(bot, group.chat_id)
-    assert enterprise is not None and enterprise.region == "shanxi"
+    assert enterprise is not None and enterprise.region == "xinzhou"  # Xinzhou's is Shanxi's list
     await bot.tick_at(local(2026, 12, 2, 9, 0))
     assert "daily-control" not in _future_obligations(bot)
-    assert _leader_occurrence(bot, "2026-12").status == "open"  # the Shanxi list has it too
+    assert _leader_occurrence(bot, "2026-12").status == "open"  # Xinzhou's list has it too

@@ -91,6 +91,12 @@ async def test_the_guided_setup_refuses_an_empty_or_overlong_name(
     sector = next(cb for _, cb in menu.buttons() if cb and cb.startswith("st:"))
     press = emu.press_button(group.chat, group.admin, menu.message_id, data=sector)
     await emu.wait_for_callback_answer(press)
+    regions = await emu.wait_for_message(group.chat_id, lambda m: "rg:national" in str(m.buttons()))
+    press = emu.press_button(group.chat, group.admin, regions.message_id, data="rg:national")
+    await emu.wait_for_callback_answer(press)
+    patterns = await emu.wait_for_message(group.chat_id, lambda m: "wp:office" in str(m.buttons()))
+    press = emu.press_button(group.chat, group.admin, patterns.message_id, data="wp:office")
+    await emu.wait_for_callback_answer(press)
     await emu.wait_for_message(group.chat_id, lambda m: "reply to this message" in (m.text or ""))
     for bad in ("\u2063", "長" * 200):  # an invisible separator alone; a paragraph
         answer = await _unchanged(bot, group, group.admin, bad)
@@ -173,7 +179,7 @@ WRONG_ARGUMENTS = [
     ("admin", "/setup 不存在的行业 某公司", "do not know the sector"),
     ("admin", "/setup", "sector"),  # the guided flow: buttons, nothing stored yet
     ("admin", "/region atlantis", "do not know the region"),
-    ("admin", "/region", "all"),
+    ("admin", "/region", "national"),
     ("admin", "/officer", "Whom should I make safety officer"),
     ("admin", "/officer @nobody_here", "Whom should I make safety officer"),
     ("admin", "/drill nonsense", "nonsense"),

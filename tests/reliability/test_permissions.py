@@ -202,8 +202,8 @@ async def _drill_running(world: World) -> None:
 ACTIONS = [
     Action("setup", frozenset({"admin"}), command=lambda w: "/setup 危险化学品 Renamed Co",
            happened=lambda w, _: w.enterprise().name == "Renamed Co"),
-    Action("region", frozenset({"admin"}), command=lambda w: "/region hubei",
-           happened=lambda w, _: w.enterprise().region == "hubei"),
+    Action("region", frozenset({"admin"}), command=lambda w: "/region xinzhou",
+           happened=lambda w, _: w.enterprise().region == "xinzhou"),
     Action("lang", frozenset({"admin"}), command=lambda w: "/lang zh",
            happened=lambda w, _: w.enterprise().locale == "zh_CN"),
     Action("officer", frozenset({"admin"}), command=lambda w: f"/officer @{w.people['li']['username']}",

@@ -23,10 +23,10 @@ import pytest
 from sqlmodel import col, select
 
 from bot.catalog.commands import run_check
-from bot.catalog.loader import DEFAULT_SCHEDULES_DIR
 from bot.clock import FakeClock
 from bot.demo.harness import DEMO_TOKEN, LocalBot, emulator_for, local_bot
 from bot.emulator import BotApiEmulator
+from bot.paths import schedules_dir
 from bot.scheduling import JobQueueScheduler
 from bot.services.dispatcher import OutgoingReminder
 from bot.store.models import OccurrenceRow
@@ -308,13 +308,15 @@ def test_schedules_check_warns_in_q4_when_next_years_holidays_are_missing(
     tally: Counter[str],
 ) -> None:
     """The shipped data end with 2026 (chinese-calendar too): from October on, the check says
-    so, naming the file to add; it is a warning (exit 0), and nothing before Q4."""
+    so, naming the folder and the file to add there; it is a warning (exit 0), and nothing
+    before Q4."""
     out = io.StringIO()
-    assert run_check(DEFAULT_SCHEDULES_DIR, out, today=dt.date(2026, 12, 1)) == 0
-    assert "no holiday data for 2027" in out.getvalue() and "cn-2027.yaml:1" in out.getvalue()
+    assert run_check(schedules_dir(), out, today=dt.date(2026, 12, 1), locale="en") == 0
+    assert "for 2027" in out.getvalue() and "cn-2027.yaml" in out.getvalue()
+    assert f"{schedules_dir() / 'holidays'}/: warning" in out.getvalue()
     out = io.StringIO()
-    assert run_check(DEFAULT_SCHEDULES_DIR, out, today=dt.date(2026, 6, 1)) == 0
-    assert "no holiday data" not in out.getvalue()
+    assert run_check(schedules_dir(), out, today=dt.date(2026, 6, 1), locale="en") == 0
+    assert "warning:" not in out.getvalue()
     tally["faults"] += 1
 
 
@@ -324,7 +326,7 @@ async def test_without_holiday_data_the_bot_warns_at_start_and_runs_through_new_
     with caplog.at_level(logging.WARNING, logger="bot.bootstrap"):
         async with local_bot(database_url=f"sqlite:///{tmp_path}/bot.db", clock=clock) as bot:
             warnings = [r.getMessage() for r in caplog.records if r.name == "bot.bootstrap"]
-            assert any("no holiday data for 2027" in w for w in warnings), warnings
+            assert any("no holiday notice for 2027" in w for w in warnings), warnings
             group = await registered_group(bot, "某某化工有限公司")
             day = dt.date(2026, 12, 28)
             while day <= dt.date(2027, 1, 8):
@@ -337,8 +339,8 @@ async def test_without_holiday_data_the_bot_warns_at_start_and_runs_through_new_
                         col(OccurrenceRow.window_start) >= dt.date(2027, 1, 1),
                     )
                 ).all()
-            assert daily and all(d.weekday() < 5 for d in daily)  # Monday-Friday fallback
-            assert dt.date(2027, 1, 1) in daily  # a holiday really; the fallback cannot know
+            assert daily and all(d.weekday() < 5 for d in daily)  # weekends stay off
+            assert dt.date(2027, 1, 1) not in daily  # 元旦: computed without the notice
             assert confirm_buttons(bot, group.chat_id)
             tally["faults"] += 1
             assert lost(bot, bot.clock.now()) == 0

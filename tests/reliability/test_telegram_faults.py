@@ -158,6 +158,8 @@ async def test_an_over_long_reminder_arrives_in_parts_with_the_keyboard_on_the_l
     text would break an <a> tag, Telegram would refuse that part on every retry, and the
     reminder would never arrive while its first part was posted again and again."""
     group = await registered_group(bot, "某某化工有限公司", language_code="en")
+    await group.say(group.admin, "/region xinzhou")  # its list has a per-person duty (S4#17)
+    await bot.tick_at(local(2026, 12, 1, 8, 1))
     emu = bot.emulator
     for i in range(30):
         person = emu.create_user("N" * 62 + f"{i:02d}", last_name="&<" + "L" * 62)

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.catalog.commands import run_check, run_show
-from bot.catalog.loader import DEFAULT_SCHEDULES_DIR, check_catalog, load_catalog
+from bot.catalog.loader import check_catalog, load_catalog
 from bot.catalog.models import REMINDER_FAMILIES, Period, Scope
 from bot.datafile import DataFileError
+from bot.paths import schedules_dir
 
 DESIGN_SOURCES = {
     "daily-control": {"S0#8", "S1#17"},
@@ -43,7 +44,7 @@ def templates(tmp_path: Path, families: tuple[str, ...] = REMINDER_FAMILIES) -> 
 
 
 def test_shipped_catalog_is_valid(tmp_path: Path) -> None:
-    assert check_catalog(DEFAULT_SCHEDULES_DIR, templates(tmp_path)) == []
+    assert check_catalog(schedules_dir(), templates(tmp_path)) == []
 
 
 def test_every_design_obligation_is_there_with_its_sources() -> None:
@@ -51,7 +52,7 @@ def test_every_design_obligation_is_there_with_its_sources() -> None:
     for ob_id, sources in DESIGN_SOURCES.items():
         assert sources <= set(catalog.obligations[ob_id].citations), ob_id
     assert all(o.sources for o in catalog.obligations.values())
-    office = {o.id for o in catalog.for_office()}
+    office = {o.id for r in catalog.regions for o in catalog.for_office(r)}
     assert {"committee-meeting", "quarterly-assessment", "duty-lists", "safety-month"} <= office
     campaigns = {o.id for o in catalog.obligations.values() if o.kind == "campaign"}
     assert campaigns == {
@@ -72,28 +73,37 @@ def test_variants_and_applicability() -> None:
     mine = catalog.obligations["mine-leader-shifts"]
     assert mine.schedule_for("underground_mining", True).quota == 5
     assert "mine-leader-shifts" in {
-        o.id for o in catalog.for_enterprise("underground_mining", True)
+        o.id for o in catalog.for_enterprise("underground_mining", True, "hubei")
     }
-    assert "mine-leader-shifts" not in {o.id for o in catalog.for_enterprise("mining", True)}
+    assert "mine-leader-shifts" not in {
+        o.id for o in catalog.for_enterprise("mining", True, "hubei")
+    }
     assert "pre-shift-meeting" not in {
         o.id for o in catalog.for_enterprise("industry_trade", False)
     }
     drill = catalog.obligations["emergency-drill"]
-    assert drill.schedule_for("x", True).period is Period.HALF_YEARLY
-    assert drill.schedule_for("x", False).period is Period.YEARLY
+    hubei = catalog.lineage("hubei")
+    assert drill.schedule_for("x", True, hubei).period is Period.HALF_YEARLY
+    assert drill.schedule_for("x", True).period is Period.YEARLY  # national: not an art. 8 unit
+    assert drill.schedule_for("x", False, hubei).period is Period.YEARLY
 
 
 def test_regions_are_derived_from_documents_and_filter_profiles() -> None:
     catalog = load_catalog()
-    assert catalog.regions == ["hubei", "hunan", "national", "shanxi"]
-    assert catalog.obligations["pre-shift-meeting"].regions == ("hunan",)
+    assert catalog.regions == ["national", "hubei", "ezhou", "quyuan", "xinzhou"]
+    assert catalog.lineage("ezhou") == {"ezhou", "hubei", "national"}
+    assert catalog.obligations["pre-shift-meeting"].regions == ("quyuan",)
     hubei = {o.id for o in catalog.for_enterprise("hazardous_chemicals", True, "hubei")}
     assert {"daily-control", "emergency-drill", "safety-budget"} <= hubei  # budget cites law
     assert "pre-shift-meeting" not in hubei and "warning-education" not in hubei
+    assert "inspection-quiz" not in hubei  # Ezhou's list (S1#37) binds Ezhou only
+    ezhou = {o.id for o in catalog.for_enterprise("hazardous_chemicals", True, "ezhou")}
+    assert hubei | {"inspection-quiz"} <= ezhou
     national = {o.id for o in catalog.for_enterprise("hazardous_chemicals", True, "national")}
-    assert national == {"emergency-drill", "responsibility-review", "safety-budget"}
-    every = catalog.for_enterprise("hazardous_chemicals", True)
-    assert len(every) > len(hubei)
+    assert {"emergency-drill", "onsite-drill", "responsibility-review", "safety-budget"} <= national
+    assert "daily-control" not in national and "leader-inspection" not in national
+    assert national < hubei
+    assert catalog.find_region("湖北").id == "hubei"  # type: ignore[union-attr]
 
 
 def _show(sector: str, **kw: object) -> list[dict[str, object]]:
@@ -118,11 +128,16 @@ def _show(sector: str, **kw: object) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize(
-    ("sector", "expected"),
-    [("危险化学品", (12, 2, 6)), ("工贸", (4, 1, 3)), ("commerce", (4, 1, 3))],
+    ("sector", "region", "expected"),
+    [
+        ("危险化学品", "xinzhou", (12, 2, 6)),
+        ("工贸", "xinzhou", (0, 1, 3)),
+        ("工贸", "hubei", (4, 1, 1)),
+        ("commerce", "hubei", (4, 1, 1)),
+    ],
 )
-def test_done_means_counts(sector: str, expected: tuple[int, int, int]) -> None:
-    counts = Counter(str(o["obligation_id"]) for o in _show(sector))
+def test_done_means_counts(sector: str, region: str, expected: tuple[int, int, int]) -> None:
+    counts = Counter(str(o["obligation_id"]) for o in _show(sector, region=region))
     assert (
         counts["leader-inspection"],
         counts["emergency-drill"],
@@ -131,7 +146,7 @@ def test_done_means_counts(sector: str, expected: tuple[int, int, int]) -> None:
 
 
 def test_show_json_has_the_contract_fields() -> None:
-    rows = _show("hazardous_chemicals", locale="en")
+    rows = _show("hazardous_chemicals", locale="en", region="hubei")
     first = rows[0]
     for key in (
         "obligation_id",
@@ -184,11 +199,12 @@ def test_show_plain_table_and_ics(tmp_path: Path) -> None:
             ics_path=None,
             out=out,
             err=io.StringIO(),
+            region="quyuan",
         )
         == 0
     )
     text = out.getvalue()
-    assert "安全生产月" in text and "pre-shift-meeting" in text and "[inspection]" in text
+    assert "安全生产月" in text and "pre-shift-meeting" in text and "[work_start]" in text
     from icalendar import Calendar
 
     path = tmp_path / "cal.ics"
@@ -204,6 +220,7 @@ def test_show_plain_table_and_ics(tmp_path: Path) -> None:
             out=io.StringIO(),
             err=io.StringIO(),
             now=stamp,
+            region="xinzhou",
         )
         == 0
     )
@@ -235,7 +252,7 @@ def catalog_dir(tmp_path: Path, **files: str) -> Path:
     root = tmp_path / "schedules"
     (root / "obligations").mkdir(parents=True)
     for name in ("sectors.yaml", "documents.yaml", "areas.yaml"):
-        shutil.copy(DEFAULT_SCHEDULES_DIR / name, root / name)
+        shutil.copy(schedules_dir() / name, root / name)
     for name, text in files.items():
         (root / "obligations" / f"{name}.yaml").write_text(text, encoding="utf-8")
     return root
@@ -381,17 +398,23 @@ def test_run_check_prints_issues_warnings_and_summary(tmp_path: Path) -> None:
     messages = templates(tmp_path)
     out = io.StringIO()
     assert (
-        run_check(DEFAULT_SCHEDULES_DIR, out, today=dt.date(2026, 11, 2), messages_dir=messages)
+        run_check(
+            schedules_dir(), out, today=dt.date(2026, 11, 2), messages_dir=messages, locale="en"
+        )
         == 0
     )
     lines = out.getvalue().splitlines()
-    assert lines[0].endswith("cn-2027.yaml:1: year: warning: " + lines[0].split("warning: ")[1])
+    # the warning names the folder the file belongs in, not a file that does not exist
+    assert lines[0].startswith(
+        f"{schedules_dir() / 'holidays'}/: warning: no holiday notice for 2027"
+    )
+    assert "add cn-2027.yaml to that folder" in lines[0] and "cn-2027.yaml:" not in lines[0]
     assert lines[-1].startswith("0 error(s), 1 warning(s)")
     root = catalog_dir(
         tmp_path, bad=GOOD.replace("quota", "x").replace("monthly", "daily, quota: 2")
     )
     out = io.StringIO()
-    assert run_check(root, out, today=dt.date(2026, 5, 1), messages_dir=messages) == 1
+    assert run_check(root, out, today=dt.date(2026, 5, 1), messages_dir=messages, locale="en") == 1
     first, *_, last = out.getvalue().splitlines()
     assert (
         first == f"{root / 'obligations' / 'bad.yaml'}:5: obligations.0.schedule.quota: "

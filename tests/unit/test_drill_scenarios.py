@@ -22,6 +22,13 @@ SCENARIOS = (
     "chemical_spill",
     "confined_space",
     "dust_explosion",
+    "fireworks_fire",
+    "water_inrush",
+    "roof_fall",
+    "mine_gas",
+    "collapse",
+    "fall_from_height",
+    "road_accident",
 )
 
 
@@ -43,7 +50,9 @@ def test_scenarios_name_known_sectors_and_every_sector_gets_some(book: ScenarioB
     catalog = load_catalog(schedules_dir())
     assert book.unknown_sectors(set(catalog.sectors)) == []
     for sector in catalog.sectors:
-        assert "fire" in [s.id for s in book.for_sector(sector)]
+        fire = book.resolve("fire", sector)
+        assert fire in [s.id for s in book.for_sector(sector)]
+        assert fire == ("fireworks_fire" if sector == "fireworks" else "fire")
     assert "dust_explosion" not in [s.id for s in book.for_sector("catering")]
     assert "dust_explosion" in [s.id for s in book.for_sector("dust")]
     assert "confined_space" in [s.id for s in book.for_sector("hazardous_chemicals")]
@@ -70,7 +79,7 @@ def test_words_find_scenarios_and_areas_without_clashes(book: ScenarioBook) -> N
 def test_a_mistake_in_the_file_names_file_line_and_field(tmp_path: Path) -> None:
     source = (messages_dir() / "drills" / "scenarios.yaml").read_text(encoding="utf-8")
     broken = source.replace(
-        "      help:\n        do: {zh_CN: 帮助他人撤离，初起火用灭火器",
+        "      help:\n        do: {zh_CN: 帮助他人撤离、救护伤员",
         "      helpx:\n        do: {zh_CN: 帮助他人撤离",
         1,
     )
@@ -123,3 +132,36 @@ def test_anything_else_decodes_to_none_or_a_valid_callback(data: str) -> None:
 )
 def test_malformed_callback_data_is_refused(data: str) -> None:
     assert cb.decode(data) is None
+
+
+def test_fireworks_evacuate_at_once_and_never_fight_the_fire(book: ScenarioBook) -> None:
+    assert book.resolve("fire", "fireworks") == book.resolve("electrical_fire", "fireworks")
+    fw = book.get("fireworks_fire")
+    assert fw is not None and "fire" not in [s.id for s in book.for_sector("fireworks")]
+    assert "不扑救" in fw.steps[Step.SHUT].do.zh_CN
+    assert "绝不返回" in fw.steps[Step.HELP].do.zh_CN
+    assert "灭火器" not in "".join(t.do.zh_CN + t.why.zh_CN for t in fw.steps.values())
+
+
+def test_an_early_fire_is_fought_before_evacuating_not_after(book: ScenarioBook) -> None:
+    for scenario_id in ("fire", "electrical_fire"):
+        scenario = book.get(scenario_id)
+        assert scenario is not None
+        assert "灭火器" in scenario.steps[Step.SHUT].why.zh_CN  # while it can still be fought
+        assert "灭火器" not in scenario.steps[Step.HELP].do.zh_CN  # not after getting out
+        assert "不返回" in scenario.steps[Step.HELP].do.zh_CN
+
+
+@pytest.mark.parametrize(
+    ("sector", "expected"),
+    [
+        ("underground_mining", {"water_inrush", "roof_fall", "mine_gas"}),
+        ("mining", {"water_inrush", "roof_fall", "mine_gas"}),
+        ("construction", {"collapse", "fall_from_height"}),
+        ("transport", {"road_accident"}),
+    ],
+)
+def test_sector_scenarios(book: ScenarioBook, sector: str, expected: set[str]) -> None:
+    assert expected <= {s.id for s in book.for_sector(sector)}
+    gas = book.get("mine_gas")
+    assert gas is not None and "自救器" in gas.steps[Step.AVOID].do.zh_CN

@@ -1,5 +1,6 @@
-"""Golden 2027 calendars of a high-risk and a normal enterprise, as ``schedules show --json``
-gives them, so any change to the catalog or the recurrence maths shows up as a reviewed diff.
+"""Golden 2027 calendars of high-risk and normal enterprises in several regional profiles, as
+``schedules show --json`` gives them, so any change to the catalog or the recurrence maths
+shows up as a reviewed diff.
 
 Regenerate after an intended change with ``UPDATE_GOLDEN=1`` and read the diff; adding the
 2027 holiday file will move many due dates, which is exactly what the diff should show.
@@ -21,17 +22,22 @@ from bot.catalog.commands import run_show
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden"
 FIELDS = ("obligation_id", "area", "label", "window_start", "window_end", "due", "quota", "kind")
-CASES = {
-    "hazardous_chemicals-2027": ("危险化学品", None),
-    "industry_trade-2027": ("工贸", None),
+CASES = {  # name: (sector, region)
+    "hazardous_chemicals-2027": ("危险化学品", "national"),
+    "industry_trade-2027": ("工贸", "national"),
+    "hazardous_chemicals-hubei-2027": ("危险化学品", "hubei"),
+    "industry_trade-hubei-2027": ("工贸", "hubei"),
+    "hazardous_chemicals-xinzhou-2027": ("危险化学品", "xinzhou"),
+    "industry_trade-xinzhou-2027": ("工贸", "xinzhou"),
 }
 
 
-def _calendar(sector: str, high_risk: bool | None) -> list[dict[str, Any]]:
+def _calendar(sector: str, region: str) -> list[dict[str, Any]]:
     out = io.StringIO()
     code = run_show(
         sector=sector,
-        high_risk=high_risk,
+        high_risk=None,
+        region=region,
         start=dt.date(2027, 1, 1),
         end=dt.date(2027, 12, 31),
         as_json=True,
@@ -61,7 +67,8 @@ def test_golden_calendar(name: str) -> None:
     assert rows == expected
 
 
-def test_golden_counts_match_the_issue() -> None:
+def test_golden_counts_follow_the_sources() -> None:
+    """Drills and inspections per region and risk level, as the cited items set them."""
     counts = {
         name: Counter(
             r["obligation_id"]
@@ -69,9 +76,19 @@ def test_golden_counts_match_the_issue() -> None:
         )
         for name in CASES
     }
-    high, normal = counts["hazardous_chemicals-2027"], counts["industry_trade-2027"]
-    trio = ("leader-inspection", "emergency-drill", "evacuation-drill")
-    assert [high[k] for k in trio] == [12, 2, 6]
-    assert [normal[k] for k in trio] == [4, 1, 3]
-    assert high["pre-shift-meeting"] == normal["daily-control"] == 261  # 2027 weekdays
-    assert "pre-shift-meeting" not in normal
+    trio = ("leader-inspection", "emergency-drill", "evacuation-drill", "onsite-drill")
+    expected = {
+        # national: 应急条例 第八条 (危化: half-yearly), 应急预案管理办法 第三十三条
+        "hazardous_chemicals-2027": [0, 2, 0, 2],
+        "industry_trade-2027": [0, 1, 0, 2],
+        # Hubei S0#8, S0#18: monthly / quarterly inspections, one evacuation drill (high-risk: 2)
+        "hazardous_chemicals-hubei-2027": [12, 2, 2, 2],
+        "industry_trade-hubei-2027": [4, 1, 1, 2],
+        # Xinzhou S4#12 (high-risk only), S4#24: one drill per area (high-risk: half-yearly)
+        "hazardous_chemicals-xinzhou-2027": [12, 2, 6, 2],
+        "industry_trade-xinzhou-2027": [0, 1, 3, 2],
+    }
+    assert {name: [counts[name][k] for k in trio] for name in CASES} == expected
+    hubei = counts["industry_trade-hubei-2027"]
+    assert hubei["daily-control"] == 254  # 2027 working days: 261 weekdays, 7 of them holidays
+    assert "daily-control" not in counts["industry_trade-2027"]

@@ -17,9 +17,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from jinja2 import UndefinedError
 
-from bot.catalog.loader import DEFAULT_SCHEDULES_DIR, load_catalog
+from bot.catalog.loader import load_catalog
 from bot.i18n import SUPPORTED_LOCALES, LocalizedText, normalize_locale
-from bot.paths import messages_dir
+from bot.paths import messages_dir, schedules_dir
 from bot.render import Renderer
 from bot.telegram.app import GROUP_COMMANDS, PRIVATE_COMMANDS
 
@@ -164,7 +164,7 @@ def localized_texts(value: object) -> Iterator[LocalizedText]:
 
 
 def test_catalog_content_is_in_both_languages_and_the_english_is_english() -> None:
-    catalog = load_catalog(DEFAULT_SCHEDULES_DIR)  # LocalizedText requires zh_CN and en
+    catalog = load_catalog(schedules_dir())  # LocalizedText requires zh_CN and en
     texts = [
         text
         for part in (catalog.obligations, catalog.sectors, catalog.documents)

@@ -105,10 +105,13 @@ def test_every_period_yields_exactly_its_windows(
             assert due_day == occ.window_end
         elif shift == "next":
             assert due_day >= occ.window_end and CAL.is_workday(due_day)
-        else:
-            assert occ.window_start <= due_day <= occ.window_end
+        else:  # inside the window; a window without a working day: the first one after it
             has_workday = any(CAL.is_workday(d) for d in _range(occ.window_start, occ.window_end))
-            assert CAL.is_workday(due_day) or not has_workday
+            if has_workday:
+                assert occ.window_start <= due_day <= occ.window_end
+            else:
+                assert due_day == CAL.next_workday(occ.window_end)
+            assert CAL.is_workday(due_day)
     for before, after in itertools.pairwise(found):
         if period != "daily":
             assert after.window_start == before.window_end + ONE_DAY  # no gap, no overlap

@@ -15,9 +15,9 @@ from bot.catalog.holidays import (
     load_work_calendar,
     years_to_cover,
 )
-from bot.catalog.loader import DEFAULT_SCHEDULES_DIR
 from bot.datafile import DataFileError
 from bot.domain.workcalendar import HolidayYear, WorkCalendar
+from bot.paths import schedules_dir
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -28,14 +28,14 @@ def _days(year: int) -> list[dt.date]:
 
 
 def test_shipped_2026_file_agrees_with_chinese_calendar_every_day() -> None:
-    cal = load_work_calendar(DEFAULT_SCHEDULES_DIR)
+    cal = load_work_calendar(schedules_dir())
     assert 2026 in cal.years
     disagree = [d for d in _days(2026) if cal.is_workday(d) != chinese_calendar.is_workday(d)]
     assert disagree == []
 
 
 def test_2026_facts_from_design() -> None:
-    cal = load_work_calendar(DEFAULT_SCHEDULES_DIR)
+    cal = load_work_calendar(schedules_dir())
     assert not cal.is_workday(dt.date(2026, 2, 16))  # 春节, a Monday
     assert cal.is_workday(dt.date(2026, 2, 28))  # adjusted Saturday
     assert cal.is_workday(dt.date(2026, 9, 20))  # adjusted Sunday for 国庆
@@ -44,18 +44,18 @@ def test_2026_facts_from_design() -> None:
 
 
 def test_loads_from_schedules_root_or_holidays_folder() -> None:
-    by_root = load_work_calendar(DEFAULT_SCHEDULES_DIR)
-    by_folder = load_work_calendar(DEFAULT_SCHEDULES_DIR / "holidays")
+    by_root = load_work_calendar(schedules_dir())
+    by_folder = load_work_calendar(schedules_dir() / "holidays")
     assert by_root.years == by_folder.years
 
 
-def test_2027_without_data_falls_back_to_weekdays() -> None:
+def test_2027_without_data_keeps_the_computed_statutory_holidays() -> None:
     cal = WorkCalendar()
     assert cal.missing_years([2026, 2027]) == [2027]
-    assert not cal.has_data(2027)
-    assert cal.is_workday(dt.date(2027, 1, 1))  # a Friday: holiday really, weekday by fallback
+    assert not cal.has_data(2027) and cal.source(2027) == "computed"
+    assert not cal.is_workday(dt.date(2027, 1, 1))  # 元旦, a Friday: computed without a notice
     assert not cal.is_workday(dt.date(2027, 1, 2))
-    assert cal.previous_workday(dt.date(2027, 1, 3)) == dt.date(2027, 1, 1)
+    assert cal.previous_workday(dt.date(2027, 1, 3)) == dt.date(2026, 12, 31)
     assert cal.next_workday(dt.date(2026, 12, 31)) == dt.date(2026, 12, 31)
 
 

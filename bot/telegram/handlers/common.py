@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot.errors import DomainError, GroupOnly, NotManager
@@ -16,6 +18,7 @@ from bot.store.models import Enterprise
 from bot.telegram.sending import split_text
 
 Context = ContextTypes.DEFAULT_TYPE
+log = logging.getLogger(__name__)
 
 
 def rt(context: Context) -> Runtime:
@@ -53,14 +56,18 @@ async def reply(
     the keyboard on the last."""
     text = rt(context).renderer.render(chat_locale(context, update), template, **values)
     parts = split_text(text)
-    for i, part in enumerate(parts):
-        keyboard = markup if i == len(parts) - 1 else None
-        if update.effective_message is not None:
-            await update.effective_message.reply_html(part, reply_markup=keyboard)
-        elif update.effective_chat is not None:
-            await context.bot.send_message(
-                update.effective_chat.id, part, parse_mode=ParseMode.HTML, reply_markup=keyboard
-            )
+    try:
+        for i, part in enumerate(parts):
+            keyboard = markup if i == len(parts) - 1 else None
+            if update.effective_message is not None:
+                await update.effective_message.reply_html(part, reply_markup=keyboard)
+            elif update.effective_chat is not None:
+                await context.bot.send_message(
+                    update.effective_chat.id, part, parse_mode=ParseMode.HTML, reply_markup=keyboard
+                )
+    except Forbidden:  # blocked by the user, or removed from the group meanwhile: nobody to tell
+        chat = update.effective_chat
+        log.info("reply to chat %s not delivered: the bot may not write there", chat and chat.id)
 
 
 async def reply_error(update: Update, context: Context, error: DomainError) -> None:

@@ -1,5 +1,7 @@
 """Office staff: ``/office code|link``, ``/stats`` in office chats, ``/report``, evidence links.
 
+``/office unlink`` and ``/office revoke`` live in ``office_links``; ``/office`` dispatches to them.
+
 PTB runs only the first matching handler of a group, and the enterprise ``/stats`` handler
 is registered after this module; the office ``/stats`` therefore carries a filter that matches
 office chats only (``OfficeChats``), and every other chat falls through to the enterprise's.
@@ -24,6 +26,7 @@ from bot.reports.queries import stats_report
 from bot.reports.sources import sources_from
 from bot.runtime import Runtime
 from bot.services import enterprises, offices
+from bot.telegram.handlers import office_links
 from bot.telegram.handlers.common import Context, chat_locale, display_name, is_manager, reply, rt
 from bot.telegram.sending import send_html
 
@@ -81,6 +84,10 @@ async def office_command(update: Update, context: Context) -> None:
             await _issue_code(update, context)
         elif action == "link" and len(args) > 1:
             await _link(update, context, "".join(args[1:]))
+        elif action == "unlink":
+            await office_links.unlink_command(update, context, args[1:])
+        elif action == "revoke":
+            await office_links.revoke_command(update, context)
         else:
             await _status(update, context)
     except DomainError as error:

@@ -195,6 +195,7 @@ async def undo_pressed(update: Update, context: Context) -> None:
                 is_admin=is_admin,
                 now=ctx.clock.now(),
                 window=UNDO_WINDOW,
+                per_person=confirmations.is_per_person(session, ctx.catalog, data.occurrence_id),
             )
             enterprise = session.get(Enterprise, occ.enterprise_id)
     except DomainError as error:

@@ -5,16 +5,18 @@ from __future__ import annotations
 from telegram import Chat, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.domain.workpattern import OFFICE_DAYS, WorkPattern, parse_shifts
 from bot.errors import DomainError, GroupOnly, NotAdmin
 from bot.services import enterprises, stats
 from bot.services.materialize import materialize
-from bot.telegram.callbacks import ChooseSector, decode, encode
+from bot.telegram.callbacks import ChooseRegion, ChooseSector, decode, encode
 from bot.telegram.handlers.common import Context, chat_locale, reply, reply_error, rt
 
-PENDING = "setup_pending"  # chat_data: {"user": id, "sector": id | None}
+PENDING = "setup_pending"  # chat_data: {"user", "sector", "region", "shifts"} as chosen so far
+PATTERNS = {"office": (), "2": ("08:00", "20:00"), "3": ("08:00", "16:00", "00:00")}
 
 
-async def _check_admin(update: Update, context: Context) -> None:
+async def check_admin(update: Update, context: Context) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     if chat.type == Chat.PRIVATE:
@@ -23,13 +25,27 @@ async def _check_admin(update: Update, context: Context) -> None:
         raise NotAdmin()
 
 
-async def _register(update: Update, context: Context, sector_text: str, name: str) -> None:
+def region_names(context: Context, locale: str) -> dict[str, str]:
+    """Every regional profile's name in ``locale``, national first."""
+    return {r.id: r.name.get(locale) for r in rt(context).ctx.catalog.region_defs.values()}
+
+
+async def _register(
+    update: Update,
+    context: Context,
+    sector_text: str,
+    name: str,
+    region: str | None = None,
+    pattern: WorkPattern | None = None,
+) -> None:
     runtime, chat, user = rt(context), update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     ctx = runtime.ctx
     sector = enterprises.resolve_sector(ctx.catalog, sector_text)
     now = ctx.clock.now()
     with ctx.session() as session:
+        if region is None and enterprises.get_by_chat(session, chat.id) is None:
+            region = enterprises.resolve_region(ctx.catalog, ctx.settings.bot_region)
         enterprise, created = enterprises.register(
             session,
             chat_id=chat.id,
@@ -39,6 +55,8 @@ async def _register(update: Update, context: Context, sector_text: str, name: st
             now=now,
             timezone=ctx.settings.bot_timezone,
             locale=chat_locale(context, update),
+            region=region,
+            pattern=pattern,
         )
         materialize(
             session,
@@ -63,6 +81,8 @@ async def _register(update: Update, context: Context, sector_text: str, name: st
         enterprise=enterprise,
         created=created,
         sector=sector.name.get(enterprise.locale),
+        region=region_names(context, enterprise.locale).get(enterprise.region, enterprise.region),
+        shifts=WorkPattern.load(enterprise.work_pattern, enterprise.shift_starts).stored()[1],
         next_items=next_items,
         titles=titles,
     )
@@ -71,7 +91,7 @@ async def _register(update: Update, context: Context, sector_text: str, name: st
 
 async def setup_command(update: Update, context: Context) -> None:
     try:
-        await _check_admin(update, context)
+        await check_admin(update, context)
         args = context.args or []
         if len(args) >= 2:
             await _register(update, context, args[0], " ".join(args[1:]))
@@ -83,7 +103,10 @@ async def setup_command(update: Update, context: Context) -> None:
             for s in sectors
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        context.chat_data[PENDING] = {"user": update.effective_user.id, "sector": None}  # type: ignore[index, union-attr]
+        user = update.effective_user
+        assert user is not None and context.chat_data is not None
+        context.chat_data[PENDING] = {"user": user.id, "sector": None, "region": None}
+        context.chat_data[PENDING]["shifts"] = None
         await reply(
             update,
             context,
@@ -118,11 +141,84 @@ async def sector_chosen(update: Update, context: Context) -> None:
     sector = runtime.ctx.catalog.sectors[choice.sector_id]
     await query.answer()
     await query.edit_message_reply_markup(None)
+    names = region_names(context, locale)
+    buttons = [
+        InlineKeyboardButton(name, callback_data=encode(ChooseRegion(rid)))
+        for rid, name in names.items()
+    ]
+    await reply(
+        update,
+        context,
+        "setup/choose_region",
+        sector=sector.name.get(locale),
+        markup=InlineKeyboardMarkup([[b] for b in buttons]),
+    )
+
+
+async def region_chosen(update: Update, context: Context) -> None:
+    """The second step of the guided /setup: national only (the default) or a local profile."""
+    query = update.callback_query
+    assert query is not None
+    choice = decode(query.data)
+    pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
+    runtime = rt(context)
+    locale = chat_locale(context, update)
+    if (
+        not isinstance(choice, ChooseRegion)
+        or not pending
+        or not pending.get("sector")
+        or choice.region_id not in runtime.ctx.catalog.region_defs
+    ):
+        await query.answer(
+            runtime.renderer.text(locale, "errors/stale_button_short"), show_alert=True
+        )
+        return
+    if query.from_user.id != pending["user"]:
+        await query.answer(runtime.renderer.text(locale, "errors/not_your_setup"), show_alert=True)
+        return
+    pending["region"] = choice.region_id
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    buttons = [
+        InlineKeyboardButton(
+            runtime.renderer.text(locale, "buttons/work_pattern", shifts=times),
+            callback_data=f"wp:{key}",
+        )
+        for key, times in PATTERNS.items()
+    ]
+    await reply(
+        update,
+        context,
+        "setup/choose_pattern",
+        region=region_names(context, locale)[choice.region_id],
+        markup=InlineKeyboardMarkup([[b] for b in buttons]),
+    )
+
+
+async def pattern_chosen(update: Update, context: Context) -> None:
+    """The third step: office days (the default) or continuous operation in shifts."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
+    runtime, locale = rt(context), chat_locale(context, update)
+    key = query.data.removeprefix("wp:")
+    if not pending or not pending.get("region") or key not in PATTERNS:
+        text = runtime.renderer.text(locale, "errors/stale_button_short")
+        await query.answer(text, show_alert=True)
+        return
+    if query.from_user.id != pending["user"]:
+        await query.answer(runtime.renderer.text(locale, "errors/not_your_setup"), show_alert=True)
+        return
+    pending["shifts"] = list(PATTERNS[key])
+    sector = runtime.ctx.catalog.sectors[pending["sector"]]
+    await query.answer()
+    await query.edit_message_reply_markup(None)
     await reply(
         update,
         context,
         "setup/ask_name",
         sector=sector.name.get(locale),
+        region=region_names(context, locale)[pending["region"]],
         markup=ForceReply(selective=True),
     )
 
@@ -132,15 +228,18 @@ async def name_given(update: Update, context: Context) -> None:
     user, message = update.effective_user, update.effective_message
     if (
         not pending
-        or not pending.get("sector")
+        or pending.get("shifts") is None
         or user is None
         or user.id != pending["user"]
         or message is None
     ):
         return
     try:
-        await _check_admin(update, context)
-        await _register(update, context, pending["sector"], message.text or "")
+        await check_admin(update, context)
+        pattern = parse_shifts(pending["shifts"]) if pending["shifts"] else OFFICE_DAYS
+        await _register(
+            update, context, pending["sector"], message.text or "", pending["region"], pattern
+        )
     except DomainError as error:
         await reply_error(update, context, error)
 
@@ -150,22 +249,23 @@ async def region_command(update: Update, context: Context) -> None:
     chat, ctx = update.effective_chat, rt(context).ctx
     assert chat is not None
     try:
-        await _check_admin(update, context)
+        await check_admin(update, context)
         with ctx.session() as session:
             enterprise = enterprises.require_active(session, chat.id)
             if context.args:
                 enterprises.set_region(
-                    session, ctx.catalog, enterprise, context.args[0].lower(), now=ctx.clock.now()
+                    session, ctx.catalog, enterprise, " ".join(context.args), now=ctx.clock.now()
                 )
     except DomainError as error:
         await reply_error(update, context, error)
         return
+    names = region_names(context, chat_locale(context, update))
     await reply(
         update,
         context,
         "setup/region",
-        region=enterprise.region,
-        regions=["all", *ctx.catalog.regions],
+        region=names.get(enterprise.region, enterprise.region),
+        regions=names,
         changed=bool(context.args),
     )
     rt(context).wake()
@@ -176,6 +276,8 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("setup", setup_command),
         CommandHandler("region", region_command),
         CallbackQueryHandler(sector_chosen, pattern=r"^st:"),
+        CallbackQueryHandler(region_chosen, pattern=r"^rg:"),
+        CallbackQueryHandler(pattern_chosen, pattern=r"^wp:(office|2|3)$"),
     ]
 
 

@@ -1,4 +1,4 @@
-"""``/stats`` in an enterprise group: what is due, done and overdue."""
+"""``/stats`` in an enterprise group: what is due, done and overdue, 知晓率 and drills done."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.errors import DomainError
+from bot.reports.sources import sources_from
 from bot.services import enterprises, stats
 from bot.telegram.handlers.common import Context, reply, reply_error, rt
 
@@ -18,7 +19,11 @@ async def stats_command(update: Update, context: Context) -> None:
         with ctx.session() as session:
             enterprise = enterprises.require_active(session, chat.id)
             result = stats.enterprise_stats(
-                session, enterprise, now=ctx.clock.now(), exclude=ctx.catalog.campaign_ids()
+                session,
+                enterprise,
+                now=ctx.clock.now(),
+                exclude=ctx.catalog.campaign_ids(),
+                sources=sources_from(context.bot_data),
             )
     except DomainError as error:
         await reply_error(update, context, error)

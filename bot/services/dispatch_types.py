@@ -1,0 +1,79 @@
+"""What the dispatcher hands its notifier, and what it reports after a tick.
+
+Kept apart from the dispatcher so the recording of outcomes (``bot.services.outcomes``), the
+metrics and the Telegram notifier can share them without importing the dispatch loop.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from bot.store.models import Enterprise, OccurrenceRow
+
+
+def kind_family(kind: str) -> str:
+    return kind.split("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """What one line of a reminder message is about."""
+
+    reminder_id: int
+    kind: str
+    occurrence: OccurrenceRow
+
+
+@dataclass(frozen=True)
+class OutgoingReminder:
+    enterprise: Enterprise
+    items: list[ReminderItem]
+    catch_up: bool
+
+
+@dataclass(frozen=True)
+class OfficerNotice:
+    """Something about the group's reminders the safety officer should hear privately.
+
+    ``muted``: the group restricted the bot; its reminders are held. ``failed``: Telegram kept
+    refusing ``items`` (``reason`` is the short label, e.g. ``topic_closed``) and the bot gave up.
+    """
+
+    kind: Literal["muted", "failed"]
+    items: list[ReminderItem] = field(default_factory=list)
+    reason: str | None = None
+    attempts: int = 0
+
+
+class Notifier(Protocol):
+    """Posts reminders and tells safety officers.
+
+    ``send_reminder`` returns the message id or raises ChatGone, ChatMuted, ChatMoved,
+    RetryLater, SendRejected or SendUnavailable (``bot.errors``); anything else is a bug and
+    is handled like a rejection. ``notify_officer`` is best effort and never raises.
+    """
+
+    async def send_reminder(self, outgoing: OutgoingReminder) -> int: ...
+
+    async def notify_officer(self, enterprise: Enterprise, notice: OfficerNotice) -> None: ...
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    skipped: int = 0
+    superseded: int = 0
+    failed: int = 0
+    retried: int = 0
+    held: int = 0  # parked because the group has muted the bot
+    lost: int = 0  # claims another dispatcher took over after the lease: neither sent nor recorded
+    messages: int = 0
+    errors: list[str] = field(default_factory=list)
+    failed_by: Counter[str] = field(default_factory=Counter)  # failed, by reason
+    backlog: bool = False  # stopped with reminders still due: worth ticking again at once
+
+    def fail(self, count: int, reason: str) -> None:
+        self.failed += count
+        self.failed_by[reason] += count
