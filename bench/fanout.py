@@ -34,8 +34,8 @@ from bot.clock import FakeClock
 from bot.demo.harness import LocalBot, local_bot
 from bot.emulator import ApiCall, BotApiEmulator
 from bot.scheduling.jobs import TICK_JOB, JobQueueScheduler
-from bot.services.dispatcher import DispatchReport
-from bot.services.outbox_stats import outbox_stats
+from bot.services.reminders.dispatcher import DispatchReport
+from bot.services.reminders.outbox_stats import outbox_stats
 
 LIMITS = {
     "rate_limit_overall_per_second": 30,

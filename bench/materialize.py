@@ -31,7 +31,7 @@ from bench.common import NOW, quiet, sqlite_url
 from bot.bootstrap import build_context
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.services.materialize import materialize, materialize_stale
+from bot.services.reminders.materialize import materialize, materialize_stale
 from bot.store.models import Enterprise
 
 ROOT = Path(__file__).resolve().parents[1]

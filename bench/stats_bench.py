@@ -31,7 +31,7 @@ from bot.reports.build import collect
 from bot.reports.period import last_days
 from bot.reports.queries import stats_report
 from bot.reports.sources import ReportSources
-from bot.services import offices
+from bot.services.office import linking as offices
 from bot.store.db import make_engine, upgrade
 
 TZ = "Asia/Shanghai"

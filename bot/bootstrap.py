@@ -9,7 +9,7 @@ from bot.catalog.holidays import calendar_warnings, load_work_calendar
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.services.context import AppContext
-from bot.services.quiz import question_bank
+from bot.services.quiz.quizzes import question_bank
 from bot.store.db import make_engine, upgrade
 
 log = logging.getLogger(__name__)

@@ -109,3 +109,139 @@ class RetryLater(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(seconds)
         self.seconds = seconds
+
+
+# --- Drills (templates under drill/, each with a ``_short`` variant for buttons) ---------------------
+
+
+class DrillRunning(DomainError):
+    """A second drill while one runs: one drill at a time per enterprise."""
+
+    template = "drill/err_running"
+
+
+class NoDrill(DomainError):
+    template = "drill/err_no_drill"
+
+
+class DrillOver(DomainError):
+    """A button of a drill that has ended."""
+
+    template = "drill/err_over"
+
+
+class NotOrganizer(DomainError):
+    template = "drill/err_not_organizer"
+
+
+class DrillNotManager(DomainError):
+    """Only chat admins and the safety officer run drills."""
+
+    template = "drill/err_not_manager"
+
+
+class DrillUsage(DomainError):
+    """A ``/drill`` word that is no scenario, area, count or command."""
+
+    template = "drill/err_usage"
+
+
+# --- Offices and their links -------------------------------------------------------------------------
+
+
+class InvalidLinkCode(DomainError):
+    """Unknown, expired and used codes get the same answer: nothing to learn by guessing."""
+
+    template = "office/invalid_code"
+
+
+class EnterpriseChatCannotLink(DomainError):
+    template = "office/enterprise_chat"
+
+
+class OfficeAdminOnly(DomainError):
+    template = "office/admin_only"
+
+
+class NotAnOffice(DomainError):
+    template = "office/not_office"
+
+
+class NotLinked(DomainError):
+    template = "office/not_linked"
+
+
+class LinkGone(DomainError):
+    """The link was removed already (a second press, or the other side was quicker)."""
+
+    template = "office/link_gone"
+
+
+class NoSuchLink(DomainError):
+    """No linked office (or enterprise) has the name the person typed."""
+
+    template = "office/no_such_link"
+
+    def __init__(self, *, given: str) -> None:
+        super().__init__(given=given)
+
+
+class AmbiguousLink(DomainError):
+    """Several linked chats have that name: the buttons tell them apart."""
+
+    template = "office/ambiguous_link"
+
+    def __init__(self, *, given: str) -> None:
+        super().__init__(given=given)
+
+
+class CodesBelongToEnterprises(DomainError):
+    """``/office revoke`` in an office chat: codes are issued (and revoked) by enterprises."""
+
+    template = "office/revoke_in_enterprise"
+
+
+# --- Quizzes and spot checks -------------------------------------------------------------------------
+
+
+class QuizOver(DomainError):
+    """A button of a quiz that has already finished (or whose time ran out)."""
+
+    template = "quiz/over"
+
+
+class AlreadyAnswered(DomainError):
+    template = "quiz/already_answered"
+
+
+class AlreadyChecked(DomainError):
+    template = "quiz/already_checked"
+
+
+class AlreadyStarted(DomainError):
+    template = "quiz/already_started"
+
+
+# --- Languages ---------------------------------------------------------------------------------------
+
+
+class UnknownLanguage(DomainError):
+    """``/lang`` with something that is not one of the supported languages."""
+
+    template = "language/unknown"
+
+
+# --- Events ------------------------------------------------------------------------------------------
+
+
+class EventUsage(DomainError):
+    """``/event`` without a known kind, or a hazard without its deadline."""
+
+    template = "events/usage"
+
+
+# --- Reports -----------------------------------------------------------------------------------------
+
+
+class BadPeriod(DomainError):
+    template = "reports/bad_period"

@@ -1,9 +1,8 @@
 """Validated models of the declarative obligation catalog in ``schedules/``.
 
 The YAML files are edited by people who know the work lists, not the code; every rule that
-can be checked without running the bot is checked here, so a mistake is reported with its
-file and line at start-up instead of surfacing as a wrong reminder months later. Checks are
-field validators where possible, so the error points at the offending key, not its parent.
+can be checked without running the bot is checked here (field validators: the error points at
+the offending key, with its file and line), not found as a wrong reminder months later.
 """
 
 from __future__ import annotations
@@ -202,6 +201,7 @@ class Obligation(_Model):
     regions: tuple[RegionId, ...] = ()  # empty in YAML: derived from the sources' documents
     settings: tuple[str, ...] = ()  # schedule fields whose values are our defaults, not a rule
     per_shift: bool = False  # a daily duty held before every shift at a continuous site
+    on_confirm: Trigger | None = None  # confirming it is this event (an inspection: 逢查必考)
 
     @field_validator("settings")
     @classmethod

@@ -19,10 +19,11 @@ from bot.bootstrap import build_context
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
-from bot.runtime import Runtime, runtime_of
 from bot.services.context import AppContext
-from bot.services.dispatcher import DispatchReport
+from bot.services.reminders.dispatcher import DispatchReport
 from bot.telegram.app import build_application
+from bot.telegram.runtime import Runtime, runtime_of
+from bot.web.metrics import Metrics
 
 # A syntactically valid token; the emulator accepts any.
 DEMO_TOKEN = "123456789:DEMO-emulator-token-not-a-secret"  # noqa: S105 - the emulator accepts any
@@ -34,6 +35,7 @@ class LocalBot:
     clock: FakeClock
     app: Application  # type: ignore[type-arg]
     ctx: AppContext
+    metrics: Metrics
 
     @property
     def runtime(self) -> Runtime:
@@ -81,7 +83,8 @@ async def local_bot(
     }
     values.update(settings)
     ctx = build_context(Settings(_env_file=None, **values), clock)
-    app = build_application(ctx, auto_tick=False)
+    metrics = Metrics()
+    app = build_application(ctx, auto_tick=False, metrics=metrics)
     await app.initialize()
     if app.post_init is not None:  # run_polling would call it: setMyCommands
         await app.post_init(app)
@@ -89,7 +92,7 @@ async def local_bot(
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
     try:
-        yield LocalBot(emu, clock, app, ctx)
+        yield LocalBot(emu, clock, app, ctx, metrics)
     finally:
         await app.updater.stop()
         await app.stop()

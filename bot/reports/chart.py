@@ -20,8 +20,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 
+from bot.reports.figures import Counts, StatsReport
 from bot.reports.labels import Labels
-from bot.reports.queries import Counts, StatsReport
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.details import DetailRow, OverdueRow
+from bot.reports.figures import StatsReport
 from bot.reports.labels import Labels
-from bot.reports.queries import StatsReport
 from bot.reports.sources import WorkerResult
 
 DATE = "yyyy-mm-dd"

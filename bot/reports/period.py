@@ -12,13 +12,9 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.errors import DomainError
+from bot.errors import BadPeriod
 
 DEFAULT_DAYS = 30
-
-
-class BadPeriod(DomainError):
-    template = "reports/bad_period"
 
 
 @dataclass(frozen=True)

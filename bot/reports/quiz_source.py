@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from sqlmodel import Session
 
 from bot.reports.sources import Awareness, WorkerResult
-from bot.services.quiz_stats import quiz_stats
+from bot.services.quiz.stats import quiz_stats
 
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 

@@ -1,8 +1,8 @@
 """Where quiz and drill figures come from, as protocols, so reports never import those features.
 
 The quiz and drill capabilities record their own tables; they provide an object satisfying
-``QuizSource`` / ``DrillSource`` and the application puts a ``ReportSources`` in
-``bot_data[REPORT_SOURCES_KEY]``. Until then quiz figures are "no data" and drills are
+``QuizSource`` / ``DrillSource`` and the application keeps a ``ReportSources`` in its
+``Runtime``. Until then quiz figures are "no data" and drills are
 counted from confirmed drill occurrences, which exist regardless of how a drill was run.
 """
 
@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlmodel import Session, col, func, select
 
 from bot.store.models import OccurrenceRow, OccurrenceStatus
 
-REPORT_SOURCES_KEY = "report_sources"
 DRILL_OBLIGATIONS: tuple[str, ...] = ("emergency-drill", "evacuation-drill")
 
 
@@ -144,9 +143,3 @@ class OccurrenceDrills:
 class ReportSources:
     quiz: QuizSource = field(default_factory=NoQuizData)
     drills: DrillSource = field(default_factory=OccurrenceDrills)
-
-
-def sources_from(bot_data: Mapping[str, Any]) -> ReportSources:
-    """The sources the application registered, or the defaults."""
-    found = bot_data.get(REPORT_SOURCES_KEY)
-    return found if isinstance(found, ReportSources) else ReportSources()

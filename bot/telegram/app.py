@@ -18,38 +18,21 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
 
 from bot.render import Renderer
-from bot.reports.digest import schedule_weekly_digest
 from bot.reports.quiz_source import QuizStatsSource
-from bot.reports.sources import REPORT_SOURCES_KEY, ReportSources
-from bot.runtime import RUNTIME_KEY, Runtime
+from bot.reports.sources import ReportSources
 from bot.scheduling import JobQueueScheduler
 from bot.services.context import AppContext
-from bot.services.dispatcher import Dispatcher
+from bot.services.reminders.dispatch_types import Notifier
+from bot.services.reminders.dispatcher import Dispatcher
+from bot.telegram import error_handler as errors
 from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
-from bot.telegram.drill_live import end_stale_drills
-from bot.telegram.handlers import (
-    drill,
-    duties,
-    errors,
-    events,
-    evidence,
-    help,
-    language,
-    membership,
-    office,
-    office_links,
-    quiz,
-    reminders,
-    roster,
-    setup,
-    shifts,
-    stats,
-)
-from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.quiz_jobs import close_expired_checks, send_due_retests
+from bot.telegram.features import FALLBACK, FEATURES
+from bot.telegram.office.digest_job import schedule_weekly_digest
 from bot.telegram.ratelimit import RateLimiter
+from bot.telegram.reminders.notifier import TelegramNotifier
 from bot.telegram.roles import ChatAdmins
-from bot.web.metrics import count_update
+from bot.telegram.runtime import RUNTIME_KEY, Runtime
+from bot.web.metrics import CountingNotifier, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +55,11 @@ async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
             await app.bot.set_my_commands(commands, scope=scope, language_code=language or None)
 
 
-def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application:  # type: ignore[type-arg]
-    """The PTB application for ``ctx``; ``auto_tick=False`` leaves ticking to the caller (tests, demo)."""
+def build_application(
+    ctx: AppContext, *, auto_tick: bool = True, metrics: Metrics | None = None
+) -> Application:  # type: ignore[type-arg]
+    """The PTB application for ``ctx``; ``auto_tick=False`` leaves ticking to the caller (tests,
+    demo); ``metrics`` counts what the application does (``/metrics``)."""
     # Opt in to PTB's timedelta durations (RetryAfter.retry_after etc.) and silence its deprecation.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     s = ctx.settings
@@ -104,46 +90,31 @@ def build_application(ctx: AppContext, *, auto_tick: bool = True) -> Application
     app = builder.rate_limiter(limiter).post_init(register_commands).build()
 
     renderer = Renderer(s.messages_dir)
-    runtime = Runtime(ctx, renderer, ChatAdmins())
-    runtime.dispatcher = Dispatcher(
-        ctx, TelegramNotifier(app.bot, ctx, renderer), worker=worker_name()
-    )
+    runtime = Runtime(ctx, renderer, ChatAdmins(), ReportSources(quiz=QuizStatsSource()))
+    notifier: Notifier = TelegramNotifier(app.bot, ctx, renderer)
+    if metrics is not None:
+        notifier = CountingNotifier(notifier, metrics)
+        runtime.tick_listeners.append(metrics.observe_report)
+    runtime.dispatcher = Dispatcher(ctx, notifier, worker=worker_name())
+    if metrics is not None:
+        runtime.dispatcher.renew_listeners.append(metrics.count_renewal)
     app.bot_data[RUNTIME_KEY] = runtime
-    for hook in (end_stale_drills, close_expired_checks, send_due_retests):
-        runtime.hooks.append(partial(hook, ctx, app.bot, renderer))
-    app.bot_data[REPORT_SOURCES_KEY] = ReportSources(quiz=QuizStatsSource())
+    for feature in FEATURES:
+        runtime.hooks.extend(partial(job, ctx, app.bot, renderer) for job in feature.tick_jobs)
     if auto_tick and app.job_queue is not None:
         scheduler = JobQueueScheduler(app.job_queue, runtime.tick, s.dispatch_interval_seconds)
         runtime.scheduler = scheduler
         scheduler.start()
         schedule_weekly_digest(app.job_queue, runtime)
 
-    app.add_handler(TypeHandler(Update, count_update), group=-1)  # metrics: counts, never answers
-    modules = (
-        membership,
-        setup,
-        reminders,
-        evidence,
-        roster,
-        duties,
-        events,
-        shifts,
-        office,
-        office_links,
-        quiz,
-        drill,
-        stats,
-        language,
-        help,
-    )
-    for module in modules:
-        app.add_handlers(module.handlers())
-    office.bind(app, runtime)  # the office /stats filter looks chats up in this database
-    app.add_handlers(help.fallback_handlers())  # last in group 0: only commands nobody took
-    # Plain-message handlers (names typed during setup, evidence replies, …) each get a group
-    # of their own, so one feature's message handler never hides another's.
-    for group, module in enumerate(modules, start=10):
-        if hasattr(module, "message_handlers"):
-            app.add_handlers(module.message_handlers(), group=group)
+    if metrics is not None:  # counts in group -1: never answers, never stops other handlers
+        app.add_handler(TypeHandler(Update, metrics.count_update), group=-1)
+    for feature in FEATURES:
+        app.add_handlers(feature.handlers(runtime))
+    app.add_handlers(FALLBACK())  # last in group 0: only commands nobody took
+    for group, feature in enumerate(FEATURES, start=10):
+        app.add_handlers(feature.message_handlers(runtime), group=group)
     app.add_error_handler(errors.on_error)
+    if metrics is not None:
+        app.add_error_handler(metrics.count_handler_error)
     return app

@@ -11,8 +11,8 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from bot.runtime import Runtime
-from bot.services.outbox_stats import database_answers
+from bot.services.reminders.outbox_stats import database_answers
+from bot.telegram.runtime import Runtime
 
 DB_TIMEOUT_SECONDS = 5.0
 STALE_AFTER_INTERVALS = 3

@@ -8,8 +8,6 @@ so several bots in one process (tests) do not collide.
 
 from __future__ import annotations
 
-from typing import Any
-
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -19,15 +17,18 @@ from prometheus_client import (
 )
 from telegram import Update
 from telegram import error as tg
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.errors import ChatGone, ChatMoved, ChatMuted, RetryLater, SendRejected, SendUnavailable
-from bot.runtime import runtime_of
-from bot.services.dispatch_types import DispatchReport, Notifier, OfficerNotice, OutgoingReminder
-from bot.services.outbox_stats import OutboxStats
+from bot.services.reminders.dispatch_types import (
+    DispatchReport,
+    Notifier,
+    OfficerNotice,
+    OutgoingReminder,
+)
+from bot.services.reminders.outbox_stats import OutboxStats
 from bot.store.models import Enterprise
 
-METRICS_KEY = "metrics"
 disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series: smaller scrapes
 
 # Most specific first: BadRequest and TimedOut are NetworkErrors too, ChatMuted a ChatGone.
@@ -126,6 +127,22 @@ class Metrics:
             "safetybot_webhook_rejected", "Webhook requests without the right secret", registry=r
         )
 
+    async def count_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        """TypeHandler callback in group -1: count, never answer, never stop other handlers."""
+        if isinstance(update, Update):
+            self.updates.labels(type=update_type(update)).inc()
+
+    async def count_handler_error(
+        self, _update: object, context: ContextTypes.DEFAULT_TYPE
+    ) -> None:
+        """A second error handler: the first one logs, this one counts."""
+        if context.error is not None:
+            self.handler_errors.inc()
+            self.count_error(context.error)
+
+    def count_renewal(self, _kept: object) -> None:
+        self.lease_renewals.inc()
+
     def observe_report(self, report: DispatchReport) -> None:
         self.ticks.inc()
         self.sent.inc(report.sent)
@@ -168,29 +185,3 @@ class CountingNotifier:
 
     async def notify_officer(self, enterprise: Enterprise, notice: OfficerNotice) -> None:
         await self.inner.notify_officer(enterprise, notice)
-
-
-async def count_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """TypeHandler callback in group -1: count, never answer, never stop other handlers."""
-    metrics = context.bot_data.get(METRICS_KEY)
-    if isinstance(metrics, Metrics) and isinstance(update, Update):
-        metrics.updates.labels(type=update_type(update)).inc()
-
-
-def install_metrics(app: Application[Any, Any, Any, Any, Any, Any]) -> Metrics:
-    """Attach a fresh ``Metrics`` to a built application (before it starts)."""
-    metrics = Metrics()
-    app.bot_data[METRICS_KEY] = metrics
-    runtime = runtime_of(app.bot_data)
-    runtime.tick_listeners.append(metrics.observe_report)
-    if runtime.dispatcher is not None:
-        runtime.dispatcher.notifier = CountingNotifier(runtime.dispatcher.notifier, metrics)
-        runtime.dispatcher.renew_listeners.append(lambda _kept: metrics.lease_renewals.inc())
-
-    async def on_error(_update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if context.error is not None:
-            metrics.handler_errors.inc()
-            metrics.count_error(context.error)
-
-    app.add_error_handler(on_error)
-    return metrics

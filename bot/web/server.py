@@ -19,8 +19,8 @@ from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
 from telegram import Update
 from telegram.ext import Application
 
-from bot.runtime import Runtime, runtime_of
-from bot.services.outbox_stats import OutboxStats, outbox_stats
+from bot.services.reminders.outbox_stats import OutboxStats, outbox_stats
+from bot.telegram.runtime import Runtime, runtime_of
 from bot.web.health import check_health
 from bot.web.metrics import Metrics
 

@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.config import Settings
-from bot.runtime import runtime_of
-from bot.services import outbox
 from bot.services.context import AppContext
+from bot.services.reminders import outbox
 from bot.telegram.app import build_application, worker_name
-from bot.web.metrics import install_metrics
+from bot.telegram.runtime import runtime_of
+from bot.web.metrics import Metrics
 from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,9 @@ class BotService:
 
     def __init__(self, ctx: AppContext, *, auto_tick: bool = True) -> None:
         self.ctx = ctx
-        self.app = build_application(ctx, auto_tick=auto_tick)
+        self.metrics = Metrics()
+        self.app = build_application(ctx, auto_tick=auto_tick, metrics=self.metrics)
         self.runtime = runtime_of(self.app.bot_data)
-        self.metrics = install_metrics(self.app)
         self.worker = self.runtime.dispatcher.worker if self.runtime.dispatcher else worker_name()
         self.server: WebServer | None = None
         self.stopped = False

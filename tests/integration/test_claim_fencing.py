@@ -18,9 +18,8 @@ import pytest
 from sqlmodel import select
 
 from bot.demo.harness import LocalBot
-from bot.services.dispatcher import Dispatcher
+from bot.services.reminders.dispatcher import Dispatcher
 from bot.store.models import ReminderRow
-from bot.web.metrics import install_metrics
 from tests.conftest import local
 from tests.fakes.group import Group, group_with_bot
 from tests.integration.test_delivery_faults import unrecorded_posts
@@ -57,7 +56,7 @@ async def two_groups(bot: LocalBot) -> tuple[Group, Group, Dispatcher, Dispatche
 
 async def test_a_wave_outlasting_the_lease_keeps_its_claim(bot: LocalBot) -> None:
     one, two, first, second = await two_groups(bot)
-    metrics = install_metrics(bot.app)
+    metrics = bot.metrics
     emu = bot.emulator
     hold = emu.hold_sends(chat_id=one.chat_id)
     renewed = asyncio.Event()
@@ -84,7 +83,7 @@ async def test_a_lost_claim_is_logged_counted_and_not_sent_again(
     bot: LocalBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     one, two, _, second = await two_groups(bot)
-    metrics = install_metrics(bot.app)
+    metrics = bot.metrics
     emu = bot.emulator
     hold = emu.hold_sends(times=1)  # whichever chat the first dispatcher posts to first
     wave = asyncio.create_task(bot.runtime.tick())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.clock import FakeClock
 from bot.demo import run_demo
 from bot.demo.harness import local_bot

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from bot.clock import FakeClock
 from bot.demo.harness import LocalBot, emulator_for, local_bot
-from bot.services import outbox
+from bot.services.reminders import outbox
 from bot.store.models import Enterprise, ReminderRow
 from tests.conftest import local
 from tests.fakes.group import group_with_bot

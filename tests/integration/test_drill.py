@@ -12,8 +12,8 @@ from bot.demo.harness import LocalBot
 from bot.emulator import BotMessage
 from bot.store.drill_models import Drill, DrillMuster, DrillStep
 from bot.store.models import Confirmation, Evidence, Member, OccurrenceRow
-from bot.telegram import drill_live
-from bot.telegram.handlers.drill import end_stale_drills
+from bot.telegram.drill import live as drill_live
+from bot.telegram.drill.handlers import end_stale_drills
 from tests.conftest import local
 from tests.fakes.group import Group, group_with_bot
 

@@ -12,7 +12,7 @@ from sqlmodel import col, func, select
 from bot.demo.harness import LocalBot
 from bot.reports.sources import DRILL_OBLIGATIONS
 from bot.store.models import OccurrenceRow
-from bot.telegram import drill_live
+from bot.telegram.drill import live as drill_live
 from tests.fakes.group import Group, group_with_bot
 from tests.integration.test_quiz import _answer_all, _start_private, _with_button
 

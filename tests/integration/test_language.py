@@ -10,10 +10,11 @@ from sqlmodel import select
 
 from bot.demo.harness import LocalBot
 from bot.emulator import BotMessage
-from bot.services.language import UnknownLanguage, resolve
+from bot.errors import UnknownLanguage
+from bot.services.language.preferences import resolve
 from bot.store.models import Enterprise
 from bot.store.pref_models import UserPref
-from bot.telegram.language_callbacks import decode, encode
+from bot.telegram.language.callbacks import decode, encode
 from tests.conftest import local
 from tests.fakes.group import JSON, Group, group_with_bot
 

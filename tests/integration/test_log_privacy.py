@@ -40,17 +40,17 @@ async def test_a_failed_setup_logs_the_error_type_and_ids_but_never_the_name(
     with caplog.at_level(logging.DEBUG, logger="bot"), caplog.at_level(logging.INFO):
         bot.emulator.send_text(group.chat, group.admin, f"/setup 危险化学品 {NAME}")
         await bot.emulator.wait_for(
-            lambda: any(r.name == "bot.telegram.handlers.errors" for r in caplog.records)
+            lambda: any(r.name == "bot.telegram.error_handler" for r in caplog.records)
         )
     formatter = logging.Formatter("%(message)s")  # formats the traceback too, if there is one
     for record in caplog.records:
         assert NAME not in formatter.format(record), record.name
     assert NAME not in caplog.text
-    [error] = [r for r in caplog.records if r.name == "bot.telegram.handlers.errors"]
+    [error] = [r for r in caplog.records if r.name == "bot.telegram.error_handler"]
     line = error.getMessage()  # what failed, and where: enough to find the bug
     assert "IntegrityError" in line or "RaiseException" in line, line
     assert f"chat_id={group.chat_id}" in line and f"user_id={group.admin['id']}" in line
-    assert "setup.py" in line
+    assert "setup/handlers.py" in line
 
 
 def test_database_errors_do_not_quote_the_values_of_the_statement(tmp_path: Path) -> None:

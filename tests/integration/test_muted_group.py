@@ -15,8 +15,8 @@ from sqlmodel import select
 
 from bot.demo.harness import LocalBot
 from bot.emulator import BotMessage
-from bot.services.mutes import Backoff
-from bot.services.outbox_stats import outbox_stats
+from bot.services.reminders.mutes import Backoff
+from bot.services.reminders.outbox_stats import outbox_stats
 from bot.store.models import Enterprise, OccurrenceRow, ReminderRow
 from tests.conftest import local
 from tests.fakes.group import Group, group_with_bot

@@ -12,11 +12,11 @@ from sqlmodel import col, func, select
 
 from bot.demo.harness import LocalBot
 from bot.emulator import BotMessage
-from bot.reports.digest import send_due_digests
 from bot.reports.sources import ReportSources
-from bot.services.confirmations import confirm
+from bot.services.reminders.confirmations import confirm
 from bot.store.models import Enterprise, Evidence, OccurrenceRow
 from bot.store.office_models import LinkCode, OfficeLink
+from bot.telegram.office.digest_job import send_due_digests
 from tests.conftest import SHANGHAI, local
 from tests.fakes.group import Group, group_with_bot
 

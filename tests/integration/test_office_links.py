@@ -10,10 +10,10 @@ from sqlmodel import col, select
 from telegram import Update
 
 from bot.demo.harness import LocalBot
-from bot.reports.digest import send_due_digests
 from bot.reports.sources import ReportSources
 from bot.store.models import OccurrenceRow
 from bot.store.office_models import LinkCode, Office, OfficeLink
+from bot.telegram.office.digest_job import send_due_digests
 from tests.conftest import local
 from tests.fakes.group import Group, group_with_bot
 from tests.integration.test_office import _link_code, _private

@@ -10,11 +10,11 @@ from sqlmodel import col, func, select
 from bot.demo.harness import LocalBot
 from bot.emulator import BotMessage
 from bot.quiz import Question
-from bot.services.quiz import question_bank
+from bot.services.quiz.quizzes import question_bank
 from bot.store.models import Enterprise
 from bot.store.quiz_models import Quiz, QuizAnswer, QuizQuestion, Retraining, SpotCheck
-from bot.telegram.quiz_flow import quiz_offer_markup
-from bot.telegram.quiz_jobs import close_expired_checks, send_due_retests
+from bot.telegram.quiz.flow import quiz_offer_markup
+from bot.telegram.quiz.jobs import close_expired_checks, send_due_retests
 from tests.fakes.group import Group, group_with_bot
 
 JSON = dict[str, Any]

@@ -12,9 +12,8 @@ import pytest
 from sqlmodel import select
 
 from bot.demo.harness import LocalBot
-from bot.services.dispatch_types import OutgoingReminder
+from bot.services.reminders.dispatch_types import OutgoingReminder
 from bot.store.models import ReminderRow
-from bot.web.metrics import install_metrics
 from tests.conftest import local
 from tests.fakes.group import Group, group_with_bot
 
@@ -42,7 +41,7 @@ async def test_topic_closed_fails_after_the_cap_and_the_officer_is_told(
     group = await group_with_bot(bot)
     await group.setup()
     officer = await named_officer(group)
-    metrics = install_metrics(bot.app)
+    metrics = bot.metrics
     emu, cap = bot.emulator, bot.ctx.settings.reminder_max_failures
     emu.inject_error(
         "sendMessage",

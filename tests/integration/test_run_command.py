@@ -16,7 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.demo.harness import DEMO_TOKEN
 from bot.emulator import BotApiEmulator
 from tests.fakes.process import LineReader

@@ -25,8 +25,11 @@ from telegram import Update
 from bot.domain.drill import Step
 from bot.emulator.state import member_json
 from bot.i18n import SUPPORTED_LOCALES
-from bot.telegram import callbacks, drill_callbacks, language_callbacks, quiz_callbacks
+from bot.telegram import callbacks
 from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
+from bot.telegram.drill import callbacks as drill_callbacks
+from bot.telegram.language import callbacks as language_callbacks
+from bot.telegram.quiz import callbacks as quiz_callbacks
 from tests.conftest import local
 from tests.reliability.support import registered_group
 

@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from bot.catalog.commands import run_check
+from bot.cli.schedules import run_check
 from bot.clock import FakeClock
 from bot.demo.harness import DEMO_TOKEN, LocalBot, emulator_for, local_bot
 from bot.emulator import BotApiEmulator
 from bot.paths import schedules_dir
 from bot.scheduling import JobQueueScheduler
-from bot.services.dispatcher import OutgoingReminder
+from bot.services.reminders.dispatcher import OutgoingReminder
 from bot.store.models import OccurrenceRow
 from tests.conftest import local
 from tests.fakes.pg_cluster import Cluster

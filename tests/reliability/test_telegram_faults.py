@@ -18,7 +18,7 @@ from textwrap import dedent
 import pytest
 
 from bot.bootstrap import build_context
-from bot.cli import main
+from bot.cli.main import main
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.datafile import DataFileError

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog.commands import run_check, run_show
 from bot.catalog.loader import check_catalog, load_catalog
 from bot.catalog.models import REMINDER_FAMILIES, Period, Scope
+from bot.cli.schedules import run_check, run_show
 from bot.datafile import DataFileError
 from bot.paths import schedules_dir
 

@@ -21,7 +21,7 @@ from bot.catalog.loader import Catalog, load_catalog
 from bot.catalog.models import Kind, Period
 from bot.domain.recurrence import occurrence_for_event, occurrences
 from bot.domain.workcalendar import WorkCalendar
-from bot.services.materialize import materialize
+from bot.services.reminders.materialize import materialize
 from bot.store.db import make_engine, upgrade
 from bot.store.models import Enterprise, OccurrenceRow
 

@@ -13,9 +13,9 @@ from bot.catalog import load_catalog
 from bot.paths import messages_dir
 from bot.render import Renderer
 from bot.reports.chart import chart_font, cjk_font_path, render_chart
+from bot.reports.figures import Counts, EnterpriseLine, StatsReport
 from bot.reports.labels import load_labels
 from bot.reports.period import Period
-from bot.reports.queries import Counts, EnterpriseLine, StatsReport
 from tests.conftest import local
 
 

@@ -12,8 +12,8 @@ from bot.catalog import load_catalog
 from bot.datafile import DataFileError
 from bot.domain.drill import STEPS, Step
 from bot.paths import messages_dir, schedules_dir
-from bot.services.drill_scenarios import ScenarioBook, load_scenarios
-from bot.telegram import drill_callbacks as cb
+from bot.services.drill.scenarios import ScenarioBook, load_scenarios
+from bot.telegram.drill import callbacks as cb
 
 SCENARIOS = (
     "fire",

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from bot.catalog.commands import run_show
+from bot.cli.schedules import run_show
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden"
 FIELDS = ("obligation_id", "area", "label", "window_start", "window_end", "due", "quota", "kind")

@@ -17,7 +17,7 @@ import pytest
 import bot.paths
 from bot.catalog import load_catalog
 from bot.catalog.holidays import holidays_dir
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import Settings
 from bot.paths import messages_dir, schedules_dir
 

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.dispatcher import plan_chat
+from bot.services.reminders.dispatcher import plan_chat
 from bot.store.models import OccurrenceRow, OccurrenceStatus, ReminderRow
 
 NOW = dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC)

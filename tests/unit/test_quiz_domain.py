@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain import quiz as rules
-from bot.telegram import quiz_callbacks as cb
+from bot.telegram.quiz import callbacks as cb
 
 T0 = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.UTC)
 

@@ -15,19 +15,20 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.catalog import load_catalog
+from bot.cli.stats import run_stats
 from bot.clock import FakeClock
 from bot.config import Settings
+from bot.errors import BadPeriod, EnterpriseChatCannotLink, InvalidLinkCode
 from bot.paths import messages_dir, schedules_dir
 from bot.render import Renderer
 from bot.reports.build import collect, render_files
 from bot.reports.chart import cjk_font_path, has_glyphs
-from bot.reports.cli import run_stats
 from bot.reports.digest import claim, digest_week
 from bot.reports.labels import load_labels, parse_labels
-from bot.reports.period import BadPeriod, Period, parse_period
+from bot.reports.period import Period, parse_period
 from bot.reports.queries import stats_report
 from bot.reports.sources import Awareness, ReportSources, WorkerResult
-from bot.services import offices
+from bot.services.office import linking as offices
 from bot.store.db import make_engine, upgrade
 from bot.store.models import Confirmation, Enterprise, Member, OccurrenceRow
 from bot.store.office_models import Office
@@ -111,11 +112,11 @@ def test_redeem_refuses_expired_used_and_enterprise_chats(engine: Engine) -> Non
     with Session(engine) as s:
         e = _enterprise(s, -1, "甲化工")
         expired = offices.issue_code(s, enterprise=e, user_id=1, now=NOW - dt.timedelta(hours=25))
-        with pytest.raises(offices.InvalidLinkCode):
+        with pytest.raises(InvalidLinkCode):
             offices.redeem(s, code=expired.code, chat_id=50, title="安委办", user_id=50,
                            locale="zh_CN", timezone=TZ, now=NOW)  # fmt: skip
         fresh = offices.issue_code(s, enterprise=e, user_id=1, now=NOW)
-        with pytest.raises(offices.EnterpriseChatCannotLink):
+        with pytest.raises(EnterpriseChatCannotLink):
             offices.redeem(s, code=fresh.code, chat_id=-1, title="x", user_id=1,
                            locale="zh_CN", timezone=TZ, now=NOW)  # fmt: skip
         office, linked, created = offices.redeem(
@@ -123,7 +124,7 @@ def test_redeem_refuses_expired_used_and_enterprise_chats(engine: Engine) -> Non
             locale="zh_CN", timezone=TZ, now=NOW,
         )  # fmt: skip
         assert created and linked.id == e.id and office.chat_id == 50
-        with pytest.raises(offices.InvalidLinkCode):
+        with pytest.raises(InvalidLinkCode):
             offices.redeem(s, code=fresh.code, chat_id=51, title="乙", user_id=51,
                            locale="zh_CN", timezone=TZ, now=NOW)  # fmt: skip
         assert offices.office_for_chat(s, 51) is None, "a failed redeem creates no office"

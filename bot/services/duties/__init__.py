@@ -1,0 +1,1 @@
+"""What an enterprise has open (/due) and what applies to it (/obligations)."""

@@ -1,0 +1,1 @@
+"""Evidence for an occurrence: photos, files and notes."""

@@ -1,0 +1,1 @@
+"""Which language a chat is written to in."""

@@ -1,0 +1,1 @@
+"""Offices (安委办) and the enterprises they oversee: link codes, links, unlinking."""

@@ -1,0 +1,1 @@
+"""逢查必考: quizzes, spot checks, retraining and their statistics."""

@@ -1,0 +1,1 @@
+"""The outbox: materializing occurrences, claiming, dispatching, recording, confirming."""

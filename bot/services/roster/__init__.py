@@ -1,0 +1,1 @@
+"""The roster: people who joined an enterprise's list."""

@@ -1,0 +1,37 @@
+"""Every feature of the bot, in registration order (PTB runs the first matching handler)."""
+
+from __future__ import annotations
+
+from bot.telegram import (
+    drill,
+    duties,
+    events,
+    evidence,
+    help,
+    language,
+    membership,
+    office,
+    quiz,
+    reminders,
+    roster,
+    setup,
+    stats,
+)
+from bot.telegram.feature import Feature
+
+FEATURES: tuple[Feature, ...] = (
+    membership.FEATURE,
+    setup.FEATURE,
+    reminders.FEATURE,
+    evidence.FEATURE,
+    roster.FEATURE,
+    duties.FEATURE,
+    events.FEATURE,
+    office.FEATURE,  # before stats: the office /stats matches office chats only
+    quiz.FEATURE,
+    drill.FEATURE,
+    stats.FEATURE,
+    language.FEATURE,
+    help.FEATURE,
+)
+FALLBACK = help.FALLBACK

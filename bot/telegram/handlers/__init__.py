@@ -1,1 +1,0 @@
-"""One module per feature; each exposes ``handlers()`` returning its PTB handlers in order."""

@@ -1,0 +1,207 @@
+"""Buttons under a reminder: ✅ confirm, ⏰ snooze, ↩️ undo. Each press re-renders the message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.domain.snooze import snooze_until
+from bot.errors import DomainError, StaleButton
+from bot.services.evidence import records as evidence
+from bot.services.reminders import confirmations, outbox
+from bot.services.reminders.views import views_for_message
+from bot.store.models import Enterprise, OccurrenceRow
+from bot.telegram.callbacks import SNOOZE_CHOICES, Confirm, Snooze, SnoozeMenu, Undo, decode, encode
+from bot.telegram.common import Context, answer_error, chat_locale, display_name, rt
+from bot.telegram.quiz.flow import quiz_offer_markup
+from bot.telegram.reminders.presenter import reminder_message
+
+UNDO_WINDOW = dt.timedelta(minutes=10)
+
+
+async def refresh(
+    update: Update, context: Context, enterprise: Enterprise, occ: OccurrenceRow
+) -> None:
+    """Re-render the reminder message the button was pressed on."""
+    query, runtime = update.callback_query, rt(context)
+    assert query is not None and query.message is not None
+    ctx = runtime.ctx
+    with ctx.session() as session:
+        views = views_for_message(session, ctx.catalog, enterprise, query.message.message_id, occ)
+    text, keyboard = reminder_message(
+        runtime.renderer, ctx.catalog, enterprise, views, catch_up=False, now=ctx.clock.now()
+    )
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+
+
+async def confirm_pressed(update: Update, context: Context) -> None:
+    query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
+    assert query is not None and chat is not None
+    data, ctx = decode(query.data), runtime.ctx
+    try:
+        if not isinstance(data, Confirm):
+            raise StaleButton()
+        with ctx.session() as session:
+            result = confirmations.confirm(
+                session,
+                occurrence_id=data.occurrence_id,
+                chat_id=chat.id,
+                user_id=query.from_user.id,
+                user_name=display_name(update),
+                now=ctx.clock.now(),
+                per_person=confirmations.is_per_person(session, ctx.catalog, data.occurrence_id),
+            )
+            enterprise = session.get(Enterprise, result.occurrence.enterprise_id)
+            has_evidence = bool(evidence.evidence_for(session, data.occurrence_id))
+    except DomainError as error:
+        await answer_error(update, context, error)
+        return
+    assert enterprise is not None
+    locale = enterprise.locale
+    answer = "reminders/confirmed_short" if result.created else "reminders/already_confirmed_short"
+    await query.answer(
+        runtime.renderer.text(locale, answer, count=result.count, quota=result.occurrence.quota)
+    )
+    if result.created:
+        await refresh(update, context, enterprise, result.occurrence)
+        follow = confirmations.follow_up(ctx.catalog, result, has_evidence=has_evidence)
+        offer = (
+            quiz_offer_markup(runtime.renderer, locale, enterprise.id or 0)
+            if follow.offer_check
+            else None
+        )
+        obligation = ctx.catalog.obligations.get(result.occurrence.obligation_id)
+        if follow.ask_evidence and obligation is not None:
+            await ask_for_evidence(
+                update,
+                context,
+                result.occurrence,
+                obligation.title.get(locale),
+                "reminders/evidence_asked",
+                offer,
+            )
+        elif offer is not None and query.message is not None:
+            text = runtime.renderer.render(locale, "reminders/quiz_offer")
+            await context.bot.send_message(
+                chat.id, text, reply_markup=offer, reply_to_message_id=query.message.message_id
+            )
+
+
+async def ask_for_evidence(
+    update: Update,
+    context: Context,
+    occ: OccurrenceRow,
+    title: str,
+    template: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Post a prompt whose replies become evidence for ``occ``."""
+    query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
+    assert query is not None and chat is not None and query.message is not None
+    text = runtime.renderer.render(
+        chat_locale(context, update), template, title=title, quiz=markup is not None
+    )
+    prompt = await context.bot.send_message(
+        chat.id, text, reply_to_message_id=query.message.message_id, reply_markup=markup
+    )
+    with runtime.ctx.session() as session:
+        evidence.register_prompt(
+            session,
+            chat_id=chat.id,
+            message_id=prompt.message_id,
+            occurrence_id=occ.id or 0,
+            now=runtime.ctx.clock.now(),
+        )
+
+
+async def snooze_pressed(update: Update, context: Context) -> None:
+    query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
+    assert query is not None and chat is not None
+    data, ctx = decode(query.data), runtime.ctx
+    try:
+        if not isinstance(data, SnoozeMenu | Snooze):
+            raise StaleButton()
+        with ctx.session() as session:
+            enterprise, occ = confirmations.occurrence_for_chat(
+                session, occurrence_id=data.occurrence_id, chat_id=chat.id
+            )
+            if isinstance(data, Snooze) and data.choice != "no":
+                tz = ZoneInfo(enterprise.timezone)
+                until = snooze_until(ctx.clock.now(), data.choice, tz=tz, calendar=ctx.calendar)
+                outbox.add_snooze(
+                    session,
+                    occurrence_id=occ.id or 0,
+                    enterprise_id=enterprise.id or 0,
+                    fire_at=until,
+                )
+    except DomainError as error:
+        await answer_error(update, context, error)
+        return
+    locale = enterprise.locale
+    if isinstance(data, SnoozeMenu):
+        choices = [*SNOOZE_CHOICES, "no"]
+        rows = [
+            [
+                InlineKeyboardButton(
+                    runtime.renderer.text(locale, "buttons/snooze_choice", choice=c),
+                    callback_data=encode(Snooze(data.occurrence_id, c)),
+                )
+                for c in choices
+            ]
+        ]
+        await query.answer()
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        return
+    if data.choice == "no":
+        await query.answer()
+    else:
+        await query.answer(
+            runtime.renderer.text(
+                locale, "reminders/snoozed_short", when=until, tz=enterprise.timezone
+            )
+        )
+    await refresh(update, context, enterprise, occ)
+
+
+async def undo_pressed(update: Update, context: Context) -> None:
+    query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
+    assert query is not None and chat is not None
+    data, ctx = decode(query.data), runtime.ctx
+    try:
+        if not isinstance(data, Undo):
+            raise StaleButton()
+        is_admin = await runtime.admins.is_admin(context.bot, chat.id, query.from_user.id)
+        with ctx.session() as session:
+            occ = confirmations.undo(
+                session,
+                occurrence_id=data.occurrence_id,
+                chat_id=chat.id,
+                user_id=query.from_user.id,
+                is_admin=is_admin,
+                now=ctx.clock.now(),
+                window=UNDO_WINDOW,
+                per_person=confirmations.is_per_person(session, ctx.catalog, data.occurrence_id),
+            )
+            enterprise = session.get(Enterprise, occ.enterprise_id)
+    except DomainError as error:
+        await answer_error(update, context, error)
+        return
+    assert enterprise is not None
+    await query.answer(runtime.renderer.text(enterprise.locale, "reminders/undone_short"))
+    await refresh(update, context, enterprise, occ)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CallbackQueryHandler(confirm_pressed, pattern=r"^cf:"),
+        CallbackQueryHandler(snooze_pressed, pattern=r"^s[mz]:"),
+        CallbackQueryHandler(undo_pressed, pattern=r"^ud:"),
+    ]

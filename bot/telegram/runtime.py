@@ -1,0 +1,99 @@
+"""Everything a handler or job needs, created once in ``build_application`` and kept in bot_data."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.render import Renderer
+from bot.reports.sources import ReportSources
+from bot.scheduling import Scheduler
+from bot.services.context import AppContext
+from bot.services.reminders.dispatcher import Dispatcher, DispatchReport
+from bot.services.reminders.materialize import materialize_stale
+from bot.telegram.roles import ChatAdmins
+
+log = logging.getLogger(__name__)
+
+RUNTIME_KEY = "runtime"
+
+
+@dataclass
+class Runtime:
+    ctx: AppContext
+    renderer: Renderer
+    admins: ChatAdmins
+    # Where quiz and drill figures for /stats, reports and the digest come from.
+    report_sources: ReportSources = field(default_factory=ReportSources)
+    dispatcher: Dispatcher | None = None
+    scheduler: Scheduler | None = None
+    last_tick: dt.datetime | None = None
+    # Periodic jobs of other features (end stale drills, close expired checks, …), run after
+    # each dispatch wave with the tick's ``now``; a failing hook is logged and never stops the tick.
+    hooks: list[Callable[[dt.datetime], Awaitable[object]]] = field(default_factory=list)
+    # Called with every tick's report (metrics read the dispatcher here, not inside it).
+    tick_listeners: list[Callable[[DispatchReport], None]] = field(default_factory=list)
+    closing: bool = False
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def tick(self) -> DispatchReport:
+        """Materialize what fell behind, then send what is due. One tick at a time per process."""
+        async with self._lock:
+            if self.closing:
+                return DispatchReport()
+            now = self.ctx.clock.now()
+            s = self.ctx.settings
+            with self.ctx.session() as session:
+                materialize_stale(
+                    session,
+                    catalog=self.ctx.catalog,
+                    calendar=self.ctx.calendar,
+                    now=now,
+                    horizon_days=s.materialize_horizon_days,
+                )
+            report = (
+                DispatchReport() if self.dispatcher is None else await self.dispatcher.run_once()
+            )
+            for hook in self.hooks:
+                try:
+                    await hook(now)
+                except Exception:
+                    log.exception("tick hook %s failed", getattr(hook, "__name__", hook))
+            self.last_tick = now
+            if report.sent or report.failed or report.retried or report.held or report.lost:
+                log.info(
+                    "dispatch: sent=%d skipped=%d superseded=%d failed=%d retried=%d held=%d "
+                    "lost=%d messages=%d",
+                    report.sent,
+                    report.skipped,
+                    report.superseded,
+                    report.failed,
+                    report.retried,
+                    report.held,
+                    report.lost,
+                    report.messages,
+                )
+            for listener in self.tick_listeners:
+                listener(report)
+        if report.backlog:  # more is due than one tick sends: go again now, not in 20 s
+            self.wake()
+        return report
+
+    async def close(self) -> None:
+        """Graceful shutdown: wait for the dispatch wave in flight, then refuse further ticks."""
+        async with self._lock:
+            self.closing = True
+
+    def wake(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.wake()
+
+
+def runtime_of(bot_data: dict[str, Any]) -> Runtime:
+    runtime = bot_data[RUNTIME_KEY]
+    assert isinstance(runtime, Runtime)
+    return runtime
