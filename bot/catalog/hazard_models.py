@@ -27,11 +27,11 @@ StandardId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")]
 SourceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")]
 SectorId = Annotated[str, Field(pattern=r"^[a-z][a-z_]{1,40}$")]
 
+# Chinese article numbers (第四条（一）, 一（一）1, 二十) and numbered standard clauses (6.1).
 _CLAUSE = re.compile(r"^[第条一二三四五六七八九十百零〇（）0-9.]+$")  # i18n: clause numerals
-"""Chinese article numbers (第四条（一）, 一（一）1, 二十) and numbered standard clauses (6.1)."""
 
+# How a hazard record points at an item: ``<standard id>#<clause>`` (``gongmao-2023#第十三条（一）``).
 ItemRef = str
-"""How a hazard record points at an item: ``<standard id>#<clause>`` (``gongmao-2023#第十三条（一）``)."""
 
 
 def parse_ref(ref: str) -> tuple[str, str] | None:

@@ -34,6 +34,7 @@ from bot.catalog.schedule import (
     parse_clock,
     parse_month_day,
 )
+from bot.domain.reminder_kind import Family, ReminderKind
 from bot.i18n import LocalizedText
 
 __all__ = [
@@ -112,8 +113,7 @@ class HolidayShift(StrEnum):
     NONE = "none"
 
 
-REMINDER_FAMILIES: tuple[str, ...] = ("lead", "due", "overdue", "escalate", "campaign")
-"""Reminder kinds come in these families (``lead-7`` is a ``lead``); one template each."""
+REMINDER_FAMILIES: tuple[str, ...] = tuple(f.value for f in Family)  # one template each
 
 
 _Model = FrozenModel
@@ -281,13 +281,13 @@ class Obligation(_Model):
     def reminder_families(self) -> set[str]:
         """The reminder families this entry's settings produce (see ``plan_reminders``)."""
         if self.kind is Kind.CAMPAIGN:
-            return {"campaign"}
+            return {Family.CAMPAIGN.value}
         cfg = self.reminders
-        families = {"lead" if d else "due" for d in cfg.lead_days}
+        families = {ReminderKind.lead(d).family.value for d in cfg.lead_days}
         if cfg.overdue_every_days and cfg.overdue_max:
-            families.add("overdue")
+            families.add(Family.OVERDUE.value)
         if cfg.escalate_after_days:
-            families.add("escalate")
+            families.add(Family.ESCALATE.value)
         return families
 
     @property

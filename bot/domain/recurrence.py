@@ -26,6 +26,7 @@ from bot.catalog.models import (
     parse_clock,
     parse_month_day,
 )
+from bot.domain.reminder_kind import Family, ReminderKind
 from bot.domain.workcalendar import WorkCalendar
 from bot.domain.workpattern import OFFICE_DAYS, WorkPattern
 
@@ -40,7 +41,6 @@ __all__ = [
     "occurrence_for_event",
     "occurrences",
     "plan_reminders",
-    "reminder_family",
 ]
 
 
@@ -77,11 +77,6 @@ class Occurrence:
 class PlannedReminder:
     kind: str  # "lead-7", "due", "overdue-1", "escalate", "campaign-lead-7", "campaign-start"
     fire_at: dt.datetime  # aware
-
-
-def reminder_family(kind: str) -> str:
-    """The template family of a reminder kind (``lead-7`` → ``lead``)."""
-    return kind.split("-", 1)[0]
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -255,7 +250,7 @@ def _campaign_reminders(obligation: Obligation, occ: Occurrence) -> list[Planned
     at = parse_clock(cfg.time)
     return [
         PlannedReminder(
-            f"campaign-lead-{lead}" if lead else "campaign-start",
+            str(ReminderKind(Family.CAMPAIGN, lead)),
             dt.datetime.combine(
                 occ.due.date() - dt.timedelta(days=lead), at, tzinfo=occ.due.tzinfo
             ),
@@ -282,14 +277,14 @@ def plan_reminders(
         if lead and day < occ.window_start:
             continue  # a 7-day lead makes no sense for a weekly duty
         day = calendar.previous_workday(day, not_before=occ.window_start) if lead else day
-        planned.setdefault(day, "due" if lead == 0 else f"lead-{lead}")
+        planned.setdefault(day, str(ReminderKind.lead(lead)))
     if cfg.overdue_every_days:
         for k in range(1, cfg.overdue_max + 1):
             day = calendar.next_workday(due_day + dt.timedelta(days=k * cfg.overdue_every_days))
-            planned.setdefault(day, f"overdue-{k}")
+            planned.setdefault(day, str(ReminderKind(Family.OVERDUE, k)))
     if cfg.escalate_after_days:
         day = calendar.next_workday(due_day + dt.timedelta(days=cfg.escalate_after_days))
-        planned[day] = "escalate"  # an escalation also re-reminds the group
+        planned[day] = str(ReminderKind(Family.ESCALATE))  # an escalation also re-reminds the group
     reminders = (
         PlannedReminder(kind, dt.datetime.combine(day, at, tzinfo=tz))
         for day, kind in planned.items()

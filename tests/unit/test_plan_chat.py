@@ -67,7 +67,7 @@ def test_areas_of_one_obligation_are_separate_items() -> None:
 
 def test_lead_and_due_of_one_occurrence_send_the_due_one() -> None:
     occ = occurrence("leader-inspection", NOW)
-    lead = reminder(occ, "lead-3d", NOW - dt.timedelta(days=3))
+    lead = reminder(occ, "lead-3", NOW - dt.timedelta(days=3))
     due = reminder(occ, "due", NOW)
     items, _, superseded, _ = plan_chat([(lead, occ), (due, occ)], now=NOW, catch_up_after=CATCH_UP)
     assert [i.kind for i in items] == ["due"] and superseded == [lead.id]
@@ -79,7 +79,7 @@ def test_lead_and_due_of_one_occurrence_send_the_due_one() -> None:
             st.sampled_from(["daily-control", "weekly-check", "leader-inspection"]),
             st.sampled_from([None, "office", "production"]),
             st.integers(min_value=-5, max_value=5),
-            st.sampled_from(["lead-1d", "due", "overdue"]),
+            st.sampled_from(["lead-1", "due", "overdue"]),
             st.booleans(),
         ),
         max_size=12,

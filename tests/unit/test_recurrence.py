@@ -20,8 +20,8 @@ from bot.domain.recurrence import (
     occurrence_for_event,
     occurrences,
     plan_reminders,
-    reminder_family,
 )
+from bot.domain.reminder_kind import family_of
 from bot.domain.workcalendar import WorkCalendar
 
 ONE_DAY = dt.timedelta(days=1)
@@ -330,9 +330,9 @@ def test_reminders_are_ordered_within_window_and_of_known_families(
         planned = plan_reminders(ob, occ, CAL)
         fire = [r.fire_at for r in planned]
         assert fire == sorted(fire) and len({f.date() for f in fire}) == len(fire)
-        assert {reminder_family(r.kind) for r in planned} <= ob.reminder_families()
+        assert {family_of(r.kind).value for r in planned} <= ob.reminder_families()
         for r in planned:
-            assert reminder_family(r.kind) in REMINDER_FAMILIES
+            assert family_of(r.kind).value in REMINDER_FAMILIES
             if r.kind.startswith("lead"):
                 assert occ.window_start <= r.fire_at.date() < occ.due.date()
             else:

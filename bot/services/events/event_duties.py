@@ -24,8 +24,8 @@ from bot.domain.recurrence import (
     PlannedReminder,
     occurrence_for_event,
     plan_reminders,
-    reminder_family,
 )
+from bot.domain.reminder_kind import Family, family_of
 from bot.domain.workcalendar import WorkCalendar
 from bot.errors import EventUsage
 from bot.store.event_models import Event
@@ -77,7 +77,7 @@ def _reminders(
 ) -> list[PlannedReminder]:
     """The occurrence's reminders still ahead; a "due" one now if the event came late."""
     ahead = [r for r in plan_reminders(ob, occ, calendar) if r.fire_at > now]
-    if not any(reminder_family(r.kind) in ("lead", "due") for r in ahead):
+    if not any(family_of(r.kind) in (Family.LEAD, Family.DUE) for r in ahead):
         ahead.insert(0, PlannedReminder("due", now))
     return ahead
 

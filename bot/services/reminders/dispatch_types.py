@@ -10,11 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from bot.services.reminders.views import ItemView
 from bot.store.models import Enterprise, OccurrenceRow
-
-
-def kind_family(kind: str) -> str:
-    return kind.split("-", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -28,9 +25,13 @@ class ReminderItem:
 
 @dataclass(frozen=True)
 class OutgoingReminder:
+    """One message for one chat: its items, and what each line shows (built by the dispatcher
+    in its own session, so the notifier only renders and sends)."""
+
     enterprise: Enterprise
     items: list[ReminderItem]
     catch_up: bool
+    views: list[ItemView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class OfficerNotice:
     """
 
     kind: Literal["muted", "failed"]
-    items: list[ReminderItem] = field(default_factory=list)
+    views: list[ItemView] = field(default_factory=list)
     reason: str | None = None
     attempts: int = 0
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from sqlmodel import col, select
 
+from bot.domain.reminder_kind import ReminderKind
 from bot.errors import ChatGone, ChatMoved, ChatMuted, RetryLater, SendRejected, SendUnavailable
 from bot.services.context import AppContext
 from bot.services.reminders import mutes, outbox
@@ -28,9 +29,9 @@ from bot.services.reminders.dispatch_types import (
     OfficerNotice,
     OutgoingReminder,
     ReminderItem,
-    kind_family,
 )
 from bot.services.reminders.outcomes import Recorder
+from bot.services.reminders.views import views_for
 from bot.store.models import Enterprise, OccurrenceRow, OccurrenceStatus, ReminderRow, ReminderState
 
 __all__ = [
@@ -40,15 +41,12 @@ __all__ = [
     "OfficerNotice",
     "OutgoingReminder",
     "ReminderItem",
-    "kind_family",
     "plan_chat",
 ]
 
-_KIND_ORDER = {"lead": 0, "due": 1, "overdue": 2, "escalate": 3}
-
 
 def _rank(kind: str) -> tuple[int, str]:
-    return _KIND_ORDER.get(kind_family(kind), 9), kind
+    return ReminderKind.parse(kind).rank, kind
 
 
 def plan_chat(
@@ -211,8 +209,9 @@ class Dispatcher:
             recorder.hold(enterprise, send_ids)
             return
         try:
+            views = views_for(self.ctx, items)
             message_id = await self.notifier.send_reminder(
-                OutgoingReminder(enterprise, items, catch_up)
+                OutgoingReminder(enterprise, items, catch_up, views)
             )
         except ChatMoved as moved:
             recorder.moved(enterprise, send_ids, moved.new_chat_id)

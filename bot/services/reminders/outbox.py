@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, case, select, update
 from sqlmodel import Session, SQLModel
 
+from bot.domain.reminder_kind import LEAD_SQL_PATTERN, SNOOZE_SQL_PATTERN, Family, ReminderKind
 from bot.store.models import ReminderState
 
 _R = SQLModel.metadata.tables["reminder"]
@@ -40,7 +41,7 @@ def claim_due(
     claimable = (c.state == ReminderState.PENDING.value) | (
         (c.state == ReminderState.CLAIMED.value) & (c.claimed_until < now)
     )
-    lead_last = case((c.kind.like("lead-%"), 1), else_=0)
+    lead_last = case((c.kind.like(LEAD_SQL_PATTERN), 1), else_=0)
     pick = (
         select(c.id)
         .where(c.fire_at <= now, claimable)
@@ -230,9 +231,9 @@ def add_snooze(
     """A one-off reminder for the occurrence at ``fire_at``; kinds snooze-1, snooze-2, … stay unique."""
     c = _R.c
     taken = session.execute(
-        select(c.kind).where(c.occurrence_id == occurrence_id, c.kind.like("snooze-%"))
+        select(c.kind).where(c.occurrence_id == occurrence_id, c.kind.like(SNOOZE_SQL_PATTERN))
     ).all()
-    kind = f"snooze-{len(taken) + 1}"
+    kind = str(ReminderKind(Family.SNOOZE, len(taken) + 1))
     session.execute(
         _R.insert().values(
             occurrence_id=occurrence_id,

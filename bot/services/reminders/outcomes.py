@@ -24,6 +24,7 @@ from bot.services.reminders.dispatch_types import (
     OfficerNotice,
     ReminderItem,
 )
+from bot.services.reminders.views import views_for
 from bot.store.models import Enterprise, ReminderState
 
 log = logging.getLogger("bot.services.dispatcher")
@@ -171,7 +172,6 @@ class Recorder:
         self.report.errors.append(reason)
         if failed:
             self.report.fail(len(failed), reason)
-            notice = OfficerNotice(
-                "failed", [i for i in items if i.reminder_id in failed], reason, cap
-            )
+            given_up = [i for i in items if i.reminder_id in failed]
+            notice = OfficerNotice("failed", views_for(self.ctx, given_up), reason, cap)
             await self.notifier.notify_officer(enterprise, notice)

@@ -17,11 +17,11 @@ import logging
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
+from bot.domain.reminder_kind import Family, family_of
 from bot.errors import SendRejected, SendUnavailable
 from bot.render import Renderer
 from bot.services.context import AppContext
-from bot.services.reminders.dispatch_types import OfficerNotice, OutgoingReminder, kind_family
-from bot.services.reminders.views import item_views
+from bot.services.reminders.dispatch_types import OfficerNotice, OutgoingReminder
 from bot.store.models import Enterprise
 from bot.telegram.reminders.presenter import item_context, reminder_message
 from bot.telegram.sending import rejection_reason, send_html
@@ -38,12 +38,8 @@ async def tell_officer(
     Best effort: someone who never started a chat with the bot cannot be written to.
     """
     user_id = enterprise.safety_officer_id or enterprise.created_by
-    items: list[dict[str, object]] = []
-    if notice.items:
-        with ctx.session() as session:
-            views = item_views(session, ctx.catalog, [(i.kind, i.occurrence) for i in notice.items])
-        now = ctx.clock.now()
-        items = [item_context(ctx.catalog, enterprise, v, now) for v in views]
+    now = ctx.clock.now()
+    items = [item_context(ctx.catalog, enterprise, v, now) for v in notice.views]
     text = renderer.render(
         enterprise.locale,
         _NOTICES[notice.kind],
@@ -72,10 +68,7 @@ class TelegramNotifier:
         self.renderer = renderer
 
     async def send_reminder(self, outgoing: OutgoingReminder) -> int:
-        with self.ctx.session() as session:
-            views = item_views(
-                session, self.ctx.catalog, [(i.kind, i.occurrence) for i in outgoing.items]
-            )
+        views = outgoing.views
         now = self.ctx.clock.now()
         enterprise = outgoing.enterprise
         text, keyboard = reminder_message(
@@ -89,7 +82,7 @@ class TelegramNotifier:
             raise SendRejected(rejection_reason(exc.message), exc.message) from exc
         except TelegramError as exc:  # timeouts, 5xx, network: Telegram's side, retried
             raise SendUnavailable(f"{type(exc).__name__}: {exc.message}"[:120]) from exc
-        escalated = [v for v in views if kind_family(v.kind) == "escalate"]
+        escalated = [v for v in views if family_of(v.kind) is Family.ESCALATE]
         if escalated and enterprise.safety_officer_id:
             items = [item_context(self.ctx.catalog, enterprise, v, now) for v in escalated]
             note = self.renderer.render(

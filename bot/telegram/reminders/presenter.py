@@ -14,8 +14,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog import Catalog
 from bot.catalog.models import Kind
+from bot.domain.reminder_kind import family_of
 from bot.render import Renderer
-from bot.services.reminders.dispatcher import kind_family
 from bot.services.reminders.views import ItemView
 from bot.store.models import Enterprise, OccurrenceStatus
 from bot.telegram.callbacks import AddEvidence, Confirm, ShowEvidence, SnoozeMenu, Undo, encode
@@ -43,7 +43,7 @@ def item_context(
     tz = ZoneInfo(enterprise.timezone)
     due_day = occ.due_at.astimezone(tz).date()
     return {
-        "family": kind_family(view.kind),
+        "family": family_of(view.kind).value,
         "title": obligation.title.get(locale) if obligation else occ.obligation_id,
         "description": obligation.description.get(locale) if obligation else "",
         "area": occ.area,
