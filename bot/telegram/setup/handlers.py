@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Chat, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -119,29 +121,37 @@ async def setup_command(update: Update, context: Context) -> None:
         await reply_error(update, context, error)
 
 
+async def _next_step(update: Update, context: Context, *, valid: bool) -> dict[str, Any] | None:
+    """The pending guided setup if this button press may advance it (its button removed);
+    otherwise the presser is told why (a stale button, or someone else's setup) and None."""
+    query = update.callback_query
+    assert query is not None
+    pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
+    renderer, locale = rt(context).renderer, chat_locale(context, update)
+    if not valid or not pending:
+        await query.answer(renderer.text(locale, "errors/stale_button_short"), show_alert=True)
+        return None
+    if query.from_user.id != pending["user"]:
+        await query.answer(renderer.text(locale, "errors/not_your_setup"), show_alert=True)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    assert isinstance(pending, dict)
+    return pending
+
+
 async def sector_chosen(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     choice = decode(query.data)
-    pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
     runtime = rt(context)
     locale = chat_locale(context, update)
-    if (
-        not isinstance(choice, ChooseSector)
-        or not pending
-        or choice.sector_id not in runtime.ctx.catalog.sectors
-    ):
-        await query.answer(
-            runtime.renderer.text(locale, "errors/stale_button_short"), show_alert=True
-        )
-        return
-    if query.from_user.id != pending["user"]:
-        await query.answer(runtime.renderer.text(locale, "errors/not_your_setup"), show_alert=True)
+    valid = isinstance(choice, ChooseSector) and choice.sector_id in runtime.ctx.catalog.sectors
+    pending = await _next_step(update, context, valid=valid)
+    if pending is None or not isinstance(choice, ChooseSector):
         return
     pending["sector"] = choice.sector_id
     sector = runtime.ctx.catalog.sectors[choice.sector_id]
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     names = region_names(context, locale)
     buttons = [
         InlineKeyboardButton(name, callback_data=encode(ChooseRegion(rid)))
@@ -161,25 +171,18 @@ async def region_chosen(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     choice = decode(query.data)
-    pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
     runtime = rt(context)
     locale = chat_locale(context, update)
-    if (
-        not isinstance(choice, ChooseRegion)
-        or not pending
-        or not pending.get("sector")
-        or choice.region_id not in runtime.ctx.catalog.region_defs
-    ):
-        await query.answer(
-            runtime.renderer.text(locale, "errors/stale_button_short"), show_alert=True
-        )
-        return
-    if query.from_user.id != pending["user"]:
-        await query.answer(runtime.renderer.text(locale, "errors/not_your_setup"), show_alert=True)
+    pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
+    valid = (
+        isinstance(choice, ChooseRegion)
+        and bool(pending and pending.get("sector"))
+        and choice.region_id in runtime.ctx.catalog.region_defs
+    )
+    pending = await _next_step(update, context, valid=valid)
+    if pending is None or not isinstance(choice, ChooseRegion):
         return
     pending["region"] = choice.region_id
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     buttons = [
         InlineKeyboardButton(
             runtime.renderer.text(locale, "buttons/work_pattern", shifts=times),
@@ -203,17 +206,12 @@ async def pattern_chosen(update: Update, context: Context) -> None:
     pending = context.chat_data.get(PENDING) if context.chat_data is not None else None
     runtime, locale = rt(context), chat_locale(context, update)
     key = query.data.removeprefix("wp:")
-    if not pending or not pending.get("region") or key not in PATTERNS:
-        text = runtime.renderer.text(locale, "errors/stale_button_short")
-        await query.answer(text, show_alert=True)
-        return
-    if query.from_user.id != pending["user"]:
-        await query.answer(runtime.renderer.text(locale, "errors/not_your_setup"), show_alert=True)
+    valid = bool(pending and pending.get("region")) and key in PATTERNS
+    pending = await _next_step(update, context, valid=valid)
+    if pending is None:
         return
     pending["shifts"] = list(PATTERNS[key])
     sector = runtime.ctx.catalog.sectors[pending["sector"]]
-    await query.answer()
-    await query.edit_message_reply_markup(None)
     await reply(
         update,
         context,
