@@ -7,10 +7,12 @@ metrics and the Telegram notifier can share them without importing the dispatch 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from bot.services.reminders.views import ItemView
+from bot.services.context import AppContext
+from bot.services.reminders.views import ItemView, item_views
 from bot.store.models import Enterprise, OccurrenceRow
 
 
@@ -78,3 +80,9 @@ class DispatchReport:
     def fail(self, count: int, reason: str) -> None:
         self.failed += count
         self.failed_by[reason] += count
+
+
+def views_for(ctx: AppContext, items: Sequence[ReminderItem]) -> list[ItemView]:
+    """``item_views`` for dispatched items, in a session of its own."""
+    with ctx.session() as session:
+        return item_views(session, ctx.catalog, [(i.kind, i.occurrence) for i in items])

@@ -29,9 +29,9 @@ from bot.services.reminders.dispatch_types import (
     OfficerNotice,
     OutgoingReminder,
     ReminderItem,
+    views_for,
 )
 from bot.services.reminders.outcomes import Recorder
-from bot.services.reminders.views import views_for
 from bot.store.models import Enterprise, OccurrenceRow, OccurrenceStatus, ReminderRow, ReminderState
 
 __all__ = [

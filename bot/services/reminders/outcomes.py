@@ -23,8 +23,8 @@ from bot.services.reminders.dispatch_types import (
     Notifier,
     OfficerNotice,
     ReminderItem,
+    views_for,
 )
-from bot.services.reminders.views import views_for
 from bot.store.models import Enterprise, ReminderState
 
 log = logging.getLogger("bot.services.dispatcher")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, func, select
 
@@ -18,10 +17,6 @@ from bot.catalog.models import Confirm as ConfirmMode
 from bot.services.reminders.confirmations import occurrences_of_message
 from bot.services.roster import members as roster
 from bot.store.models import Confirmation, Enterprise, Evidence, Member, OccurrenceRow
-
-if TYPE_CHECKING:
-    from bot.services.context import AppContext
-    from bot.services.reminders.dispatch_types import ReminderItem
 
 
 @dataclass(frozen=True)
@@ -99,9 +94,3 @@ def occurrence_ids_of_message(
             session, enterprise_id=enterprise_id, message_id=message_id
         )
     ]
-
-
-def views_for(ctx: AppContext, items: Sequence[ReminderItem]) -> list[ItemView]:
-    """``item_views`` for dispatched items, in a session of its own."""
-    with ctx.session() as session:
-        return item_views(session, ctx.catalog, [(i.kind, i.occurrence) for i in items])
