@@ -6,17 +6,15 @@ import logging
 from typing import Any
 
 from telegram import Chat, ForceReply, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from bot.errors import DomainError, GroupOnly, NotManager
+from bot.errors import ChatGone, DomainError, GroupOnly, NotManager
 from bot.i18n import normalize_locale
 from bot.services import enterprises
 from bot.services.language import preferences as language
 from bot.store.models import Enterprise
 from bot.telegram.runtime import Runtime, runtime_of
-from bot.telegram.sending import split_text
+from bot.telegram.sending import reply_html, send_html
 
 Context = ContextTypes.DEFAULT_TYPE
 log = logging.getLogger(__name__)
@@ -56,17 +54,12 @@ async def reply(
     Telegram's 4096 characters (a list of long evidence notes, a big roster) goes in parts,
     the keyboard on the last."""
     text = rt(context).renderer.render(chat_locale(context, update), template, **values)
-    parts = split_text(text)
     try:
-        for i, part in enumerate(parts):
-            keyboard = markup if i == len(parts) - 1 else None
-            if update.effective_message is not None:
-                await update.effective_message.reply_html(part, reply_markup=keyboard)
-            elif update.effective_chat is not None:
-                await context.bot.send_message(
-                    update.effective_chat.id, part, parse_mode=ParseMode.HTML, reply_markup=keyboard
-                )
-    except Forbidden:  # blocked by the user, or removed from the group meanwhile: nobody to tell
+        if update.effective_message is not None:
+            await reply_html(update.effective_message, text, markup)
+        elif update.effective_chat is not None:
+            await send_html(context.bot, update.effective_chat.id, text, markup)
+    except ChatGone:  # blocked by the user, removed or muted meanwhile: nobody to tell
         chat = update.effective_chat
         log.info("reply to chat %s not delivered: the bot may not write there", chat and chat.id)
 

@@ -8,9 +8,20 @@ reschedules instead of losing the reminder.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import (
+    Bot,
+    CallbackQuery,
+    Chat,
+    ForceReply,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyParameters,
+)
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import ExtBot
@@ -110,34 +121,12 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return kept or [parts[-1]]
 
 
-async def send_html(
-    bot: Bot,
-    chat_id: int,
-    text: str,
-    reply_markup: InlineKeyboardMarkup | None = None,
-    *,
-    retry_429: bool = True,
-) -> Message:
-    """Send ``text`` (Telegram HTML); the keyboard goes on the last part. Raises domain errors.
-
-    ``retry_429=False`` (the outbox) skips the rate limiter's waiting on a 429, which would hold
-    back every other chat: the RetryLater surfaces at once and the caller reschedules.
-    """
-    parts = split_text(text)
-    message: Message | None = None
-    limit: dict[str, Any] = (
-        {"rate_limit_args": NO_RETRY} if not retry_429 and isinstance(bot, ExtBot) else {}
-    )
+@contextmanager
+def telegram_errors() -> Iterator[None]:
+    """Telegram's chat-level answers as the domain's: ChatMoved, ChatGone, ChatMuted, RetryLater;
+    any other 400 is re-raised as it is."""
     try:
-        for i, part in enumerate(parts):
-            last = i == len(parts) - 1
-            message = await bot.send_message(
-                chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=reply_markup if last else None,
-                **limit,
-            )
+        yield
     except ChatMigrated as exc:
         raise ChatMoved(exc.new_chat_id) from exc
     except Forbidden as exc:
@@ -156,5 +145,120 @@ async def send_html(
         if any(marker in text for marker in _GONE):
             raise ChatGone(exc.message) from exc
         raise
+
+
+async def send_html(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    reply_markup: InlineKeyboardMarkup | ForceReply | None = None,
+    *,
+    retry_429: bool = True,
+    reply_to: int | None = None,
+    thread_id: int | None = None,
+) -> Message:
+    """Send ``text`` (Telegram HTML); the keyboard goes on the last part. Raises domain errors.
+
+    ``retry_429=False`` (the outbox) skips the rate limiter's waiting on a 429, which would hold
+    back every other chat: the RetryLater surfaces at once and the caller reschedules.
+    """
+    parts = split_text(text)
+    message: Message | None = None
+    limit: dict[str, Any] = (
+        {"rate_limit_args": NO_RETRY} if not retry_429 and isinstance(bot, ExtBot) else {}
+    )
+    with telegram_errors():
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            message = await bot.send_message(
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=reply_markup if last else None,
+                reply_parameters=ReplyParameters(reply_to) if reply_to is not None else None,
+                message_thread_id=thread_id,
+                **limit,
+            )
     assert message is not None
     return message
+
+
+async def edit_html(
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Edit a message's text (Telegram HTML) and keyboard. An edit cannot add messages, so a
+    text over the limit keeps its first part; "message is not modified" is not an error."""
+    try:
+        await bot.edit_message_text(
+            split_text(text)[0],
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=reply_markup,
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def edit_keyboard(
+    bot: Bot, chat_id: int, message_id: int, reply_markup: InlineKeyboardMarkup | None
+) -> None:
+    """Replace (or, with None, remove) a message's buttons; "not modified" is not an error."""
+    try:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=reply_markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def edit_pressed(
+    query: CallbackQuery, text: str | None, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the message whose button was pressed: its text and keyboard, or with ``text=None``
+    only its keyboard. A message too old to be edited (Telegram no longer shows it) is left."""
+    message = query.message
+    if message is None:
+        return
+    bot = query.get_bot()
+    if text is None:
+        await edit_keyboard(bot, message.chat.id, message.message_id, reply_markup)
+    else:
+        await edit_html(bot, message.chat.id, message.message_id, text, reply_markup)
+
+
+async def reply_html(
+    message: Message, text: str, reply_markup: InlineKeyboardMarkup | ForceReply | None = None
+) -> Message:
+    """Answer ``message`` where it was written: quoting it in groups (as PTB's ``reply_html``
+    does), in its forum topic if it has one."""
+    return await send_html(
+        message.get_bot(),
+        message.chat_id,
+        text,
+        reply_markup,
+        reply_to=message.message_id if message.chat.type != Chat.PRIVATE else None,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+    )
+
+
+async def send_file(
+    bot: Bot, chat_id: int, kind: str, file: str | InputFile, caption: str | None = None
+) -> Message:
+    """A photo or document (a Telegram file id or an upload); errors as for ``send_html``."""
+    with telegram_errors():
+        if kind == "photo":
+            return await bot.send_photo(chat_id, file, caption=caption)
+        return await bot.send_document(chat_id, file, caption=caption)
+
+
+async def send_poll(
+    bot: Bot, chat_id: int, question: str, options: list[str], **poll: Any
+) -> Message:
+    """A poll (a group quiz question); errors as for ``send_html``."""
+    with telegram_errors():
+        return await bot.send_poll(chat_id, question, options, **poll)

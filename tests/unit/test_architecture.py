@@ -66,3 +66,26 @@ def test_every_feature_package_exports_its_feature() -> None:
     packages = {p.parent.name for p in (BOT / "telegram").glob("*/handlers.py")}
     assert packages == {f.name for f in FEATURES}
     assert all(isinstance(f, Feature) for f in FEATURES)
+
+
+SEND_CALLS = (
+    ".send_message(",
+    ".reply_html(",
+    ".reply_text(",
+    ".edit_message_text(",
+    ".edit_message_reply_markup(",
+    ".send_photo(",
+    ".send_document(",
+    ".send_poll(",
+)
+
+
+def test_every_outgoing_message_goes_through_the_send_module() -> None:
+    direct = [
+        f"{p.relative_to(BOT.parent)}: {call}"
+        for p in (BOT / "telegram").rglob("*.py")
+        if p.name != "sending.py"
+        for call in SEND_CALLS
+        if call in p.read_text(encoding="utf-8")
+    ]
+    assert not direct, direct

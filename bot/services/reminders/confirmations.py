@@ -198,9 +198,12 @@ class FollowUp:
     offer_check: bool
 
 
-def follow_up(catalog: Catalog, result: ConfirmResult, *, has_evidence: bool) -> FollowUp:
-    """An inspection (the catalog's ``on_confirm: inspection``) comes with a knowledge check of
-    the frontline staff; a duty that expects evidence asks for it unless some was given."""
+def follow_up(
+    catalog: Catalog, enterprise: Enterprise, result: ConfirmResult, *, has_evidence: bool
+) -> FollowUp:
+    """A duty that expects evidence asks for it unless some was given. An inspection (the
+    catalog's ``on_confirm: inspection``) comes with a knowledge check of the frontline staff
+    where the enterprise's lists ask for one (逢查必考: a duty triggered by inspections)."""
     obligation = catalog.obligations.get(result.occurrence.obligation_id)
     if not result.done or obligation is None:
         return FollowUp(ask_evidence=False, offer_check=False)
@@ -208,5 +211,14 @@ def follow_up(catalog: Catalog, result: ConfirmResult, *, has_evidence: bool) ->
         ask_evidence=bool(obligation.evidence)
         and obligation.kind is Kind.DUTY
         and not has_evidence,
-        offer_check=obligation.on_confirm is Trigger.INSPECTION,
+        offer_check=obligation.on_confirm is Trigger.INSPECTION
+        and _checks_follow_inspections(catalog, enterprise),
+    )
+
+
+def _checks_follow_inspections(catalog: Catalog, enterprise: Enterprise) -> bool:
+    sector, risk = enterprise.sector, enterprise.high_risk
+    return any(
+        o.schedule_for(sector, risk).trigger is Trigger.INSPECTION
+        for o in catalog.for_enterprise(sector, risk, enterprise.region)
     )

@@ -24,7 +24,7 @@ from bot.telegram.drill.callbacks import (
     PressStep,
 )
 from bot.telegram.drill.live import edit_quietly, texts_for
-from bot.telegram.sending import send_html
+from bot.telegram.sending import edit_pressed, send_html
 
 
 async def pressed(update: Update, context: Context, data: DrillCallback) -> None:
@@ -95,11 +95,11 @@ async def _chosen(update: Update, context: Context, data: Choose) -> None:
     if data.area is None:
         await query.answer()
         text, markup = texts.choose_area(scenario, data.count)
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_pressed(query, text, markup)
         return
     await start_drill(update, context, scenario.id, data.area, data.count)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_pressed(query, None)
 
 
 async def _mark(update: Update, context: Context, data: ListMissing | Mark, manager: bool) -> None:

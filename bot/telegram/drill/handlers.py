@@ -33,6 +33,7 @@ from bot.telegram.drill import practice as drill_practice
 from bot.telegram.drill.actions import end_drill, refresh, require_manager, start_drill
 from bot.telegram.drill.callbacks import PracticePress, PracticeStart, decode
 from bot.telegram.drill.live import end_stale_drills, texts_for
+from bot.telegram.sending import reply_html
 
 __all__ = ["end_stale_drills", "handlers", "message_handlers"]
 
@@ -102,7 +103,7 @@ async def _choose(update: Update, context: Context, command: DrillCommand) -> No
             sector = enterprises.require_active(session, chat.id).sector
         suited = texts.book.for_sector(sector)
         text, markup = texts.choose_scenario(suited, command.area, command.count)
-    await message.reply_html(text, reply_markup=markup)
+    await reply_html(message, text, markup)
 
 
 async def _stats(update: Update, context: Context) -> None:

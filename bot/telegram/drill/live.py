@@ -27,7 +27,7 @@ from bot.services.drill.queries import open_targets, snapshot
 from bot.services.drill.scenarios import load_scenarios
 from bot.store.drill_models import Drill, DrillStatus
 from bot.telegram.drill.views import DrillTexts
-from bot.telegram.sending import send_html
+from bot.telegram.sending import edit_html, send_html
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +48,9 @@ async def edit_quietly(
     if message_id is None:
         return
     try:
-        await bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            log.warning(
-                "drill message %s in chat %s not edited: %s", message_id, chat_id, exc.message
-            )
+        await edit_html(bot, chat_id, message_id, text, markup)
+    except BadRequest as exc:  # deleted meanwhile, or too old: the drill goes on
+        log.warning("drill message %s in chat %s not edited: %s", message_id, chat_id, exc.message)
 
 
 def _key(text: str, markup: InlineKeyboardMarkup | None) -> str:

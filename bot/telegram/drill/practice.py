@@ -17,6 +17,7 @@ from bot.errors import StaleButton
 from bot.telegram.common import Context, chat_locale, reply, rt
 from bot.telegram.drill.callbacks import PracticePress, PracticeStart
 from bot.telegram.drill.live import texts_for
+from bot.telegram.sending import edit_pressed, reply_html, send_html
 
 PRACTICE_KEY = "drill_practice"
 
@@ -40,7 +41,7 @@ async def practice_command(update: Update, context: Context) -> None:
         await _begin(update, context, scenario.id)
         return
     text, markup = texts.practice_choose()
-    await message.reply_html(text, reply_markup=markup)
+    await reply_html(message, text, markup)
 
 
 async def _begin(update: Update, context: Context, scenario: str) -> None:
@@ -52,7 +53,7 @@ async def _begin(update: Update, context: Context, scenario: str) -> None:
         raise StaleButton()
     practice, seed = Practice(scenario, now), int(now.timestamp())
     text, markup = texts.practice_message(practice, seed)
-    sent = await context.bot.send_message(chat.id, text, reply_markup=markup)
+    sent = await send_html(context.bot, chat.id, text, markup)
     context.user_data[PRACTICE_KEY] = _Run(practice, seed, sent.message_id)
 
 
@@ -87,4 +88,4 @@ async def pressed(update: Update, context: Context, data: PracticeStart | Practi
     else:
         context.user_data[PRACTICE_KEY] = _Run(practice, run.seed, run.message_id)
     text, markup = texts.practice_message(practice, run.seed)
-    await query.edit_message_text(text, reply_markup=markup)
+    await edit_pressed(query, text, markup)

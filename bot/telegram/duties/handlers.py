@@ -12,6 +12,7 @@ from bot.services.reminders.views import item_views
 from bot.store.models import Enterprise
 from bot.telegram.common import Context, answer_error, reply, reply_error, rt
 from bot.telegram.reminders.presenter import reminder_keyboard
+from bot.telegram.sending import edit_pressed
 
 TOGGLE = "ob:"
 
@@ -128,9 +129,8 @@ async def toggle_pressed(update: Update, context: Context) -> None:
         return
     await query.answer()
     values, markup = _obligations_view(context, enterprise)
-    await query.edit_message_text(
-        runtime.renderer.render(enterprise.locale, "duties/obligations", **values),
-        reply_markup=markup,
+    await edit_pressed(
+        query, runtime.renderer.render(enterprise.locale, "duties/obligations", **values), markup
     )
     runtime.wake()
 

@@ -13,6 +13,7 @@ from bot.store.models import Enterprise
 from bot.telegram.callbacks import AddEvidence, ShowEvidence, decode
 from bot.telegram.common import Context, answer_error, display_name, reply, rt
 from bot.telegram.reminders.handlers import ask_for_evidence
+from bot.telegram.sending import send_file
 
 
 def _title(context: Context, enterprise: Enterprise, obligation_id: str) -> str:
@@ -52,10 +53,7 @@ async def evidence_button(update: Update, context: Context) -> None:
         tz=enterprise.timezone,
     )
     for item in files:  # Telegram keeps the files: sending the id sends the same photo or document
-        if item.kind == "photo":
-            await context.bot.send_photo(chat.id, item.file_id or "")
-        else:
-            await context.bot.send_document(chat.id, item.file_id or "")
+        await send_file(context.bot, chat.id, item.kind, item.file_id or "")
 
 
 def _evidence_of(message: Message) -> tuple[str, str | None, str | None]:

@@ -7,13 +7,13 @@ are rendered in the new language, because ``chat_locale`` reads it back from the
 from __future__ import annotations
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.errors import DomainError, NotAdmin, UnknownLanguage
 from bot.services.language import preferences as language
 from bot.telegram.common import Context, chat_locale, reply, reply_error, rt
 from bot.telegram.language.callbacks import PATTERN, decode, encode
+from bot.telegram.sending import edit_pressed
 
 
 def _private(update: Update) -> bool:
@@ -93,11 +93,7 @@ async def choice_pressed(update: Update, context: Context) -> None:
         return
     await query.answer(renderer.text(locale, "language/changed_short"))
     text = renderer.render(locale, "language/changed", private=_private(update))
-    try:
-        await query.edit_message_text(text, reply_markup=None)
-    except BadRequest as exc:  # the same language chosen twice
-        if "not modified" not in exc.message:
-            raise
+    await edit_pressed(query, text)  # the same language twice: "not modified", no error
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -18,7 +18,7 @@ from telegram import Chat, InputFile, Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.errors import DomainError, GroupOnly, OfficeAdminOnly
+from bot.errors import ChatGone, DomainError, GroupOnly, OfficeAdminOnly
 from bot.reports import build
 from bot.reports.labels import load_labels
 from bot.reports.period import local_today, parse_period
@@ -28,7 +28,7 @@ from bot.services.office import linking as offices
 from bot.telegram.common import Context, chat_locale, display_name, is_manager, reply, rt
 from bot.telegram.office import links as office_links
 from bot.telegram.runtime import Runtime
-from bot.telegram.sending import send_html
+from bot.telegram.sending import send_file, send_html
 
 OVERDUE_SHOWN = 20
 EVIDENCE_PAYLOAD = "of"
@@ -91,8 +91,8 @@ async def _issue_code(update: Update, context: Context) -> None:
         code=offices.display_code(code.code), expires=code.expires_at, tz=enterprise.timezone,
     )  # fmt: skip
     try:
-        await context.bot.send_message(user.id, text)
-    except (Forbidden, BadRequest):
+        await send_html(context.bot, user.id, text)
+    except (ChatGone, BadRequest):
         await reply(update, context, "office/code_needs_start", bot_username=context.bot.username)
         return
     await reply(update, context, "office/code_sent", name=display_name(update))
@@ -173,10 +173,10 @@ async def report_command(update: Update, context: Context) -> None:
         sources=rt(context).report_sources, evidence_link=_evidence_link(context),
     )  # fmt: skip
     caption = runtime.renderer.render(locale, "reports/caption", report=files.data.stats)
-    await context.bot.send_document(
-        chat.id, InputFile(files.workbook, filename=files.workbook_name), caption=caption
-    )
-    await context.bot.send_photo(chat.id, InputFile(files.chart, filename=files.chart_name))
+    workbook = InputFile(files.workbook, filename=files.workbook_name)
+    await send_file(context.bot, chat.id, "document", workbook, caption=caption)
+    chart = InputFile(files.chart, filename=files.chart_name)
+    await send_file(context.bot, chat.id, "photo", chart)
 
 
 def _evidence_link(context: Context) -> Callable[[int], str] | None:
@@ -224,10 +224,8 @@ async def _send_evidence(update: Update, context: Context, view: offices.Evidenc
     title = obligation.title.get(locale) if obligation else view.occurrence.obligation_id
     await _say(update, context, locale, "office/evidence", view=view, title=title)
     for item in view.items:
-        if item.kind == "photo" and item.file_id:
-            await context.bot.send_photo(chat_id, item.file_id)
-        elif item.kind == "document" and item.file_id:
-            await context.bot.send_document(chat_id, item.file_id)
+        if item.kind in ("photo", "document") and item.file_id:
+            await send_file(context.bot, chat_id, item.kind, item.file_id)
 
 
 def handlers(runtime: Runtime) -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -33,7 +33,7 @@ from bot.services.office import unlinking as office_links
 from bot.store.models import Enterprise
 from bot.store.office_models import Office
 from bot.telegram.common import Context, answer_error, is_manager, rt
-from bot.telegram.sending import send_html
+from bot.telegram.sending import edit_pressed, send_html
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +169,8 @@ async def unlink_pressed(update: Update, context: Context) -> None:
     by_office, locale = office is not None, _locale(office, enterprise)
     renderer = rt(context).renderer
     await query.answer(renderer.text(locale, "office/unlinked_short"))
-    await query.edit_message_text(
-        renderer.render(locale, "office/unlinked", **_done_values(done, by_office))
+    await edit_pressed(
+        query, renderer.render(locale, "office/unlinked", **_done_values(done, by_office))
     )
     await _tell_other_end(context, done, by_office=by_office)
 

@@ -7,7 +7,6 @@ person who pressed; whatever does not fit is answered with a short alert and cha
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 
 from bot.errors import DomainError, NotManager, StaleButton
 from bot.services.enterprises import require_active
@@ -28,6 +27,7 @@ from bot.telegram.quiz.flow import (
     results_markup,
     send_question,
 )
+from bot.telegram.sending import edit_pressed
 
 
 async def _answer_pressed(update: Update, context: Context, data: cb.Answer) -> None:
@@ -66,7 +66,7 @@ async def _answer_pressed(update: Update, context: Context, data: cb.Answer) -> 
             correct=None if exam else result.correct,
             recorded=exam,
         )
-        await query.edit_message_text(text, reply_markup=None)
+        await edit_pressed(query, text)
     if result.next is not None:
         await send_question(context.bot, ctx, renderer, quiz, result.next, result.enterprise)
     elif result.verdict is not None:
@@ -81,13 +81,7 @@ async def _results_pressed(update: Update, context: Context, data: cb.Results) -
     locale = results.quiz.locale
     await query.answer()
     text = runtime.renderer.render(locale, "quiz/group_results", results=results)
-    try:
-        await query.edit_message_text(
-            text, reply_markup=results_markup(runtime.renderer, locale, data.quiz_id)
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    await edit_pressed(query, text, results_markup(runtime.renderer, locale, data.quiz_id))
 
 
 async def _volunteer_pressed(update: Update, context: Context, data: cb.Volunteer) -> None:
@@ -132,7 +126,7 @@ async def _retest_pressed(update: Update, context: Context, data: cb.StartRetest
         quiz = session.get_one(Quiz, data.quiz_id)
         enterprise = session.get(Enterprise, quiz.enterprise_id) if quiz.enterprise_id else None
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_pressed(query, None)
     await send_question(context.bot, ctx, runtime.renderer, quiz, first, enterprise)
 
 

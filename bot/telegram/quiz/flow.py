@@ -25,7 +25,7 @@ from bot.services.quiz.quizzes import Asked
 from bot.store.models import Enterprise
 from bot.store.quiz_models import EXAM_KINDS, Quiz, SpotCheck
 from bot.telegram.quiz.callbacks import Answer, Offer, Results, StartRetest, Volunteer, encode
-from bot.telegram.sending import send_html
+from bot.telegram.sending import edit_keyboard, send_html, send_poll
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,8 @@ async def post_group_quiz(
     locale = enterprise.locale
     for item in asked:
         q = item.question
-        message = await bot.send_poll(
+        message = await send_poll(
+            bot,
             enterprise.chat_id,
             q.question.get(locale),
             [o.get(locale) for o in q.options],
@@ -279,6 +280,6 @@ async def remove_buttons(bot: Bot, chat_id: int, message_id: int | None) -> None
     if message_id is None:
         return
     try:
-        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        await edit_keyboard(bot, chat_id, message_id, None)
     except TelegramError as exc:  # cosmetic: presses on a finished quiz are refused anyway
         log.debug("could not remove quiz buttons: %r", exc)

@@ -6,7 +6,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.domain.snooze import snooze_until
@@ -19,6 +18,7 @@ from bot.telegram.callbacks import SNOOZE_CHOICES, Confirm, Snooze, SnoozeMenu, 
 from bot.telegram.common import Context, answer_error, chat_locale, display_name, rt
 from bot.telegram.quiz.flow import quiz_offer_markup
 from bot.telegram.reminders.presenter import reminder_message
+from bot.telegram.sending import edit_pressed, send_html
 
 UNDO_WINDOW = dt.timedelta(minutes=10)
 
@@ -35,11 +35,7 @@ async def refresh(
     text, keyboard = reminder_message(
         runtime.renderer, ctx.catalog, enterprise, views, catch_up=False, now=ctx.clock.now()
     )
-    try:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    await edit_pressed(query, text, keyboard)
 
 
 async def confirm_pressed(update: Update, context: Context) -> None:
@@ -72,7 +68,7 @@ async def confirm_pressed(update: Update, context: Context) -> None:
     )
     if result.created:
         await refresh(update, context, enterprise, result.occurrence)
-        follow = confirmations.follow_up(ctx.catalog, result, has_evidence=has_evidence)
+        follow = confirmations.follow_up(ctx.catalog, enterprise, result, has_evidence=has_evidence)
         offer = (
             quiz_offer_markup(runtime.renderer, locale, enterprise.id or 0)
             if follow.offer_check
@@ -90,9 +86,7 @@ async def confirm_pressed(update: Update, context: Context) -> None:
             )
         elif offer is not None and query.message is not None:
             text = runtime.renderer.render(locale, "reminders/quiz_offer")
-            await context.bot.send_message(
-                chat.id, text, reply_markup=offer, reply_to_message_id=query.message.message_id
-            )
+            await send_html(context.bot, chat.id, text, offer, reply_to=query.message.message_id)
 
 
 async def ask_for_evidence(
@@ -109,9 +103,7 @@ async def ask_for_evidence(
     text = runtime.renderer.render(
         chat_locale(context, update), template, title=title, quiz=markup is not None
     )
-    prompt = await context.bot.send_message(
-        chat.id, text, reply_to_message_id=query.message.message_id, reply_markup=markup
-    )
+    prompt = await send_html(context.bot, chat.id, text, markup, reply_to=query.message.message_id)
     with runtime.ctx.session() as session:
         evidence.register_prompt(
             session,
@@ -158,7 +150,7 @@ async def snooze_pressed(update: Update, context: Context) -> None:
             ]
         ]
         await query.answer()
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+        await edit_pressed(query, None, InlineKeyboardMarkup(rows))
         return
     if data.choice == "no":
         await query.answer()

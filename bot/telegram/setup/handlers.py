@@ -14,6 +14,7 @@ from bot.services.reminders.materialize import materialize
 from bot.services.stats import enterprise_stats as stats
 from bot.telegram.callbacks import ChooseRegion, ChooseSector, decode, encode
 from bot.telegram.common import Context, chat_locale, reply, reply_error, rt
+from bot.telegram.sending import edit_pressed
 
 PENDING = "setup_pending"  # chat_data: {"user", "sector", "region", "shifts"} as chosen so far
 PATTERNS = {"office": (), "2": ("08:00", "20:00"), "3": ("08:00", "16:00", "00:00")}
@@ -135,7 +136,7 @@ async def _next_step(update: Update, context: Context, *, valid: bool) -> dict[s
         await query.answer(renderer.text(locale, "errors/not_your_setup"), show_alert=True)
         return None
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await edit_pressed(query, None)
     assert isinstance(pending, dict)
     return pending
 
