@@ -39,10 +39,14 @@ async def press(group: Group, user: dict, message: BotMessage, data: str) -> str
     return str(answer.get("text", ""))
 
 
-async def leader_reminder(bot: LocalBot) -> tuple[Group, OccurrenceRow, BotMessage]:
+async def leader_reminder(
+    bot: LocalBot, region: str | None = None
+) -> tuple[Group, OccurrenceRow, BotMessage]:
     """A registered high-risk group with December's leader-inspection reminder posted (lead-7)."""
     group = await group_with_bot(bot)
     await group.setup()
+    if region is not None:
+        await group.say(group.admin, f"/region {region}")
     december = occurrence(bot, "leader-inspection", "2026-12")
     for day in range(1, 25):  # the bot ticks every day, as the JobQueue would
         await bot.tick_at(local(2026, 12, day, 9, 0))
@@ -240,7 +244,7 @@ async def test_forged_and_stale_buttons_change_nothing(bot: LocalBot) -> None:
 
 
 async def test_confirming_an_inspection_offers_the_knowledge_check(bot: LocalBot) -> None:
-    group, december, reminder = await leader_reminder(bot)
+    group, december, reminder = await leader_reminder(bot, region="ezhou")  # S1#37: 逢查必考
     emu = bot.emulator
     after = emu.cursor(group.chat_id)
     await press(group, group.admin, reminder, f"cf:{december.id}")
