@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from sqlmodel import Session
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 
@@ -23,7 +24,7 @@ from bot.errors import ChatGone, ChatMoved, RetryLater
 from bot.render import Renderer
 from bot.services.context import AppContext
 from bot.services.drill import drills
-from bot.services.drill.queries import open_targets, snapshot
+from bot.services.drill.queries import DrillSnapshot, open_targets, snapshot
 from bot.services.drill.scenarios import load_scenarios
 from bot.store.drill_models import Drill, DrillStatus
 from bot.telegram.drill.views import DrillTexts
@@ -126,6 +127,12 @@ class HeadcountEditor:
             table.pop(drill_id, None)
 
 
+def _snapshot(ctx: AppContext, session: Session, drill_id: int) -> tuple[Drill, DrillSnapshot]:
+    drill = session.get(Drill, drill_id)
+    assert drill is not None
+    return drill, snapshot(session, drill, now=ctx.clock.now())
+
+
 async def post_drill(
     bot: Bot,
     ctx: AppContext,
@@ -135,9 +142,7 @@ async def post_drill(
 ) -> None:
     """Post the scenario (with the step buttons) and the headcount (with the roll-call buttons)."""
     with ctx.session() as session:
-        drill = session.get(Drill, drill_id)
-        assert drill is not None
-        snap = snapshot(session, drill, now=ctx.clock.now())
+        _drill, snap = _snapshot(ctx, session, drill_id)
     texts = texts_for(ctx, renderer, snap.enterprise.locale)
     chat_id = snap.enterprise.chat_id
     scenario = await send_html(bot, chat_id, *texts.scenario_message(snap, live=True))
@@ -160,9 +165,7 @@ async def close_drill(
 ) -> None:
     """After the drill ended: post the report (asking for the photo), freeze its messages."""
     with ctx.session() as session:
-        drill = session.get(Drill, drill_id)
-        assert drill is not None
-        snap = snapshot(session, drill, now=ctx.clock.now())
+        drill, snap = _snapshot(ctx, session, drill_id)
         targets = open_targets(session, snap.enterprise, drill.area, drill.started_at)
     texts = texts_for(ctx, renderer, snap.enterprise.locale)
     chat_id = snap.enterprise.chat_id
