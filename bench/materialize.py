@@ -1,6 +1,6 @@
 """Figure 3, materialization: a year of occurrences for every enterprise, with the full catalog.
 
-Runs ``bot.services.materialize.materialize`` (horizon 365 days) for a sample of enterprises
+Runs ``bot.services.reminders.materialize.materialize`` (horizon 365 days) for a sample of enterprises
 spread over every sector of the catalog, in a child process so its peak memory is its own;
 then the same call again (nothing new: the idempotency cost) and ``materialize_stale`` two
 days later (what the scheduler tick does once the horizon is a day behind: two new days per

@@ -90,7 +90,7 @@ async def test_a_lost_claim_is_logged_counted_and_not_sent_again(
     await emu.wait_for(lambda: hold.waiting == 1)
     in_flight = int(hold.chat_ids[0])  # type: ignore[call-overload]
     waiting = two.chat_id if in_flight == one.chat_id else one.chat_id
-    with caplog.at_level(logging.WARNING, logger="bot.services.dispatcher"):
+    with caplog.at_level(logging.WARNING, logger="bot.services.reminders.dispatcher"):
         # The first process stalls for a whole lease: the second claims before its heartbeat.
         bot.clock.advance(dt.timedelta(seconds=bot.ctx.settings.claim_lease_seconds + 1))
         other = await second.run_once()

@@ -17,7 +17,7 @@ from bot.store.models import ReminderRow
 from tests.conftest import local
 from tests.fakes.group import Group, group_with_bot
 
-DISPATCHER = "bot.services.dispatcher"
+DISPATCHER = "bot.services.reminders.dispatcher"
 
 
 def reminder_states(bot: LocalBot) -> Counter[tuple[str, str | None]]:

@@ -27,7 +27,7 @@ from bot.services.reminders.dispatch_types import (
 )
 from bot.store.models import Enterprise, ReminderState
 
-log = logging.getLogger("bot.services.dispatcher")
+log = logging.getLogger("bot.services.reminders.dispatcher")  # the dispatcher's own log
 
 
 class Recorder:
