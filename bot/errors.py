@@ -245,3 +245,15 @@ class EventUsage(DomainError):
 
 class BadPeriod(DomainError):
     template = "reports/bad_period"
+
+
+class BadDigestTime(DomainError):
+    """``/digest 25:00`` or ``/digest 8点半``: the time is given as HH:MM."""
+
+    template = "errors/bad_digest_time"
+
+
+class NotAForum(DomainError):
+    """``/topic`` in a group without topics, or outside any topic."""
+
+    template = "errors/not_a_forum"

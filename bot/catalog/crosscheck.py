@@ -101,14 +101,13 @@ def cross_check(
 def check_templates(
     docs: list[tuple[YamlDocument, ObligationFile]], messages_dir: Path, issues: list[DataIssue]
 ) -> None:
-    """Every reminder family in use needs ``templates/reminders/<family>.html.j2``."""
-    first_use: dict[str, tuple[YamlDocument, tuple[int | str, ...], str]] = {}
+    """Every reminder, whatever its kind, is one item of ``templates/reminders/item.html.j2``."""
+    template = messages_dir / "templates" / "reminders" / "item.html.j2"
+    if template.is_file():
+        return
     for doc, parsed in docs:
         for i, ob in enumerate(parsed.obligations):
-            for family in sorted(ob.reminder_families()):
-                first_use.setdefault(family, (doc, ("obligations", i, "reminders"), ob.id))
-    for family, (doc, loc, ob_id) in sorted(first_use.items()):
-        template = messages_dir / "templates" / "reminders" / f"{family}.html.j2"
-        if not template.is_file():
-            message = f"no template {template} for reminder kind {family!r} (first used by {ob_id})"
-            issues.append(doc.issue(loc, message))
+            if ob.reminder_families():
+                message = f"no template {template} for the reminders (first used by {ob.id})"
+                issues.append(doc.issue(("obligations", i, "reminders"), message))
+                return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import tempfile
+from dataclasses import dataclass
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,11 @@ def _open_occurrence(bot: LocalBot, obligation: str, day: dt.date) -> int | None
 async def _edited(emu: BotApiEmulator, chat_id: int, message_id: int, edits: int) -> None:
     """Wait until the bot has edited the message (the confirmation shows in it)."""
     await emu.wait_for(lambda: len(emu.message(chat_id, message_id).edits) > edits)
+
+
+async def _follow_up(emu: BotApiEmulator, chat_id: int, expect: str, after: int) -> None:
+    """Wait for the bot's message containing ``expect`` posted after message ``after``."""
+    await emu.wait_for_message(chat_id, lambda m: expect in (m.text or ""), after=after)
 
 
 def _latest(emu: BotApiEmulator, chat_id: int, event: Event) -> BotMessage:
@@ -90,9 +96,9 @@ async def _act(
     elif event.do == "say" and event.text:
         after = emu.cursor(chat["id"])
         emu.send_text(chat, user, event.text)
-        expect = event.expect
+        wanted = event.expect or ""
         await emu.wait_for_message(
-            chat["id"], (lambda m: expect in (m.text or "")) if expect else None, after=after
+            chat["id"], (lambda m: wanted in (m.text or "")) if wanted else None, after=after
         )
     elif event.do in ("press", "vote", "photo"):
         await _interact(emu, event, user, chat)
@@ -101,11 +107,13 @@ async def _act(
         data = f"cf:{occurrence_id}"
         for message in reversed(emu.sent(chat["id"])):
             if any(cb == data for _, cb in message.buttons()):
-                edits = len(message.edits)
+                edits, after = len(message.edits), emu.cursor(chat["id"])
                 await emu.wait_for_callback_answer(
                     emu.press_button(chat, user, message.message_id, data=data)
                 )
                 await _edited(emu, chat["id"], message.message_id, edits)
+                if event.expect:  # a follow-up the press asks for (the evidence prompt)
+                    await _follow_up(emu, chat["id"], event.expect, after)
                 break
 
 
@@ -142,20 +150,53 @@ async def _play(bot: LocalBot, script: DemoScript, tz: ZoneInfo, out: Transcript
             break
         moment = min(candidates)
         bot.clock.set(moment)
-        if upcoming_event is not None and upcoming_event == moment:
+        solicited = upcoming_event is not None and upcoming_event == moment
+        if solicited:
             event = events.pop(0)
             out.user_action(moment, event)
             await _act(bot, event, people, chat, moment.astimezone(tz).date())
         else:
             await bot.tick()
-        out.flush(moment)
+        out.flush(moment, solicited=solicited)
 
 
-async def run_demo(*, locale: str = "zh_CN", stream: TextIO = sys.stdout) -> int:
+@dataclass(frozen=True)
+class DemoFigures:
+    """What the demo month showed: unsolicited messages per day, and what went unreminded."""
+
+    days: int
+    unsolicited: dict[dt.date, int]
+    unreminded: list[str]  # keys of occurrences due in the month that no sent reminder named
+
+
+def _unreminded(bot: LocalBot, first_day: dt.date, end: dt.datetime) -> list[str]:
+    """Occurrences due after the registration day and before ``end``, and not done before
+    then, that no reminder message named (those due on the registration day are listed by
+    /setup)."""
+    start = dt.datetime.combine(first_day + dt.timedelta(days=1), dt.time(0), tzinfo=end.tzinfo)
+    with bot.ctx.session() as session:
+        due = session.exec(
+            select(OccurrenceRow).where(
+                col(OccurrenceRow.due_at) >= start, col(OccurrenceRow.due_at) < end
+            )
+        ).all()
+        named = set(
+            session.exec(select(ReminderRow.occurrence_id).where(ReminderRow.state == "sent")).all()
+        )
+    campaigns = bot.ctx.catalog.campaign_ids()
+    return sorted(
+        o.key
+        for o in due
+        if o.id not in named and o.obligation_id not in campaigns and o.status != "done"
+    )
+
+
+async def play_demo(*, locale: str = "zh_CN", stream: TextIO = sys.stdout) -> DemoFigures:
     settings = Settings(_env_file=None)
     script = load_script(settings.messages_dir, locale)
     tz = ZoneInfo(settings.bot_timezone)
     clock = FakeClock(dt.datetime.combine(script.start, dt.time(8, 0), tzinfo=tz))
+    end = dt.datetime.combine(script.start + dt.timedelta(days=script.days), dt.time(0), tz)
     with tempfile.TemporaryDirectory(prefix="safetybot-demo-") as tmp:
         async with local_bot(
             database_url=f"sqlite:///{tmp}/demo.db", clock=clock, bot_locale=locale
@@ -163,5 +204,11 @@ async def run_demo(*, locale: str = "zh_CN", stream: TextIO = sys.stdout) -> int
             out = Transcript(bot, stream, locale, tz)
             out.header(script)
             await _play(bot, script, tz, out)
-            out.footer()
+            out.footer(script.days)
+            unreminded = _unreminded(bot, script.start, end)
+    return DemoFigures(script.days, dict(out.unsolicited), unreminded)
+
+
+async def run_demo(*, locale: str = "zh_CN", stream: TextIO = sys.stdout) -> int:
+    await play_demo(locale=locale, stream=stream)
     return 0

@@ -31,7 +31,8 @@ class Event(_Model):
     obligation: str | None = None  # confirm
     target: str | None = None  # press / photo: the latest bot message containing this text
     answer: Literal["right", "wrong"] | None = None  # vote: on the latest quiz poll
-    expect: str | None = None  # say: wait for a bot message containing this (default: any)
+    # say: wait for a bot message containing this (default: any); confirm: a follow-up to await
+    expect: str | None = None
 
     def moment(self, tz: dt.tzinfo) -> dt.datetime:
         hour, minute = map(int, self.time.split(":"))

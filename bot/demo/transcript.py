@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any, TextIO
 
 from babel.dates import format_datetime
@@ -24,6 +25,8 @@ class Transcript:
         self.names: dict[str, str] = {}  # script key -> first name
         self.seen: dict[int, int] = {}  # message_id -> number of edits printed
         self.counts = {"messages": 0, "edits": 0, "presses": 0}
+        # New messages nobody asked for (posted on a tick, not in answer to someone), per day.
+        self.unsolicited: Counter[dt.date] = Counter()
 
     def _stamp(self, moment: dt.datetime) -> str:
         pattern = "yyyy-MM-dd HH:mm EEE"
@@ -57,13 +60,17 @@ class Transcript:
         elif event.text:
             print(f"\n[{self._stamp(moment)}] {who}: {event.text}", file=self.stream)
 
-    def flush(self, moment: dt.datetime) -> None:
+    def flush(self, moment: dt.datetime, *, solicited: bool) -> None:
+        """Print what the bot posted or edited since the last flush (``solicited``: in answer
+        to the user action just played, else on its own at a scheduler tick)."""
         bot_label = self.renderer.text(self.locale, "demo/bot_name")
         for message in self.bot.emulator.sent(self.chat_id):
             printed = self.seen.get(message.message_id)
             if printed is None:
                 self.counts["messages"] += 1
-                tag = ""
+                if not solicited:
+                    self.unsolicited[moment.astimezone(self.tz).date()] += 1
+                tag = " 🔕" if message.silent else ""
             elif printed < len(message.edits):
                 self.counts["edits"] += 1
                 tag = f" ({self.renderer.text(self.locale, 'demo/edited')})"
@@ -83,7 +90,16 @@ class Transcript:
             if buttons:
                 print("    " + "  ".join(f"[{b}]" for b in buttons), file=self.stream)
 
-    def footer(self) -> None:
+    def footer(self, days: int) -> None:
         print(
-            "\n" + self.renderer.plain(self.locale, "demo/footer", **self.counts), file=self.stream
+            "\n"
+            + self.renderer.plain(
+                self.locale,
+                "demo/footer",
+                unsolicited=sum(self.unsolicited.values()),
+                busiest=max(self.unsolicited.values(), default=0),
+                days=days,
+                **self.counts,
+            ),
+            file=self.stream,
         )

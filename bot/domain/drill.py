@@ -144,6 +144,7 @@ class Headcount:
     missing: tuple[tuple[int, str], ...]  # roster people not accounted for: (user id, name)
     expected: int
     unnamed_missing: int  # expected people beyond the named ones (not on the roster)
+    on_roster: int = 0  # people on the roster (0: nobody can be named as missing)
 
     @property
     def count(self) -> int:
@@ -172,7 +173,7 @@ def headcount(
     )
     wanted = len(accounted) + len(missing) if expected is None else expected
     unnamed = max(0, wanted - len(accounted) - len(missing))
-    return Headcount(accounted, missing, wanted, unnamed)
+    return Headcount(accounted, missing, wanted, unnamed, len(roster))
 
 
 @dataclass(frozen=True)

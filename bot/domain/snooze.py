@@ -11,12 +11,18 @@ MORNING = dt.time(9, 0)
 
 
 def snooze_until(
-    now: dt.datetime, choice: str, *, tz: ZoneInfo, calendar: WorkCalendar
+    now: dt.datetime,
+    choice: str,
+    *,
+    tz: ZoneInfo,
+    calendar: WorkCalendar,
+    morning: dt.time = MORNING,
 ) -> dt.datetime:
-    """The moment for ``choice``: "h1" one hour from now; "d1"/"d3" 09:00 local on the next
-    working day at least one / three days ahead."""
+    """The moment for ``choice``: "h1" one hour from now; "d1"/"d3" at ``morning`` (the
+    enterprise's digest time, so the item rides that digest) on the next working day at least
+    one / three days ahead."""
     if choice == "h1":
         return now + dt.timedelta(hours=1)
     days = {"d1": 1, "d3": 3}[choice]
     day = calendar.next_workday(now.astimezone(tz).date() + dt.timedelta(days=days))
-    return dt.datetime.combine(day, MORNING, tzinfo=tz)
+    return dt.datetime.combine(day, morning, tzinfo=tz)

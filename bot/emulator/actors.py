@@ -9,9 +9,11 @@ from __future__ import annotations
 import mimetypes
 from typing import cast
 
+from bot.emulator.messages import quoted
 from bot.emulator.people import ChatSetup
-from bot.emulator.state import ACTIVE, JSON, BotMessage, ChatRecord
-from bot.emulator.text import command_entities
+from bot.emulator.privacy import reaches_bot
+from bot.emulator.state import ACTIVE, JSON, ApiError, BotMessage, ChatRecord
+from bot.emulator.text import message_entities
 
 
 class UserActions(ChatSetup):
@@ -19,19 +21,32 @@ class UserActions(ChatSetup):
 
     # ----- people writing -----
     def _post(
-        self, chat: JSON, user: JSON, body: JSON, kind: str, reply_to: int | None
+        self,
+        chat: JSON,
+        user: JSON,
+        body: JSON,
+        kind: str,
+        reply_to: int | None,
+        thread_id: int | None = None,
     ) -> BotMessage:
         rec = self._rec(chat)
         uid = self._known(user)
         if rec.migrated_to is not None:
             raise ValueError(f"chat {rec.id} was migrated to {rec.migrated_to}")
-        if reply_to is not None:
-            target = rec.messages.get(reply_to)
-            if target is None:
-                raise LookupError(f"no message {reply_to} in chat {rec.id}")
-            body["reply_to_message"] = {
-                k: v for k, v in target.raw.items() if k != "reply_to_message"
-            }
+        target = rec.messages.get(reply_to) if reply_to is not None else None
+        if reply_to is not None and target is None:
+            raise LookupError(f"no message {reply_to} in chat {rec.id}")
+        thread_id = thread_id or (target.message_thread_id if target else None)
+        if thread_id is not None:
+            manages = uid == rec.creator or uid in rec.admins
+            try:
+                body |= self._in_thread(rec, thread_id, may_post_closed=manages)
+            except ApiError as err:
+                raise ValueError(
+                    f"{err.description} (thread {thread_id} in chat {rec.id})"
+                ) from None
+        if target is not None:
+            body["reply_to_message"] = quoted(target)
         if rec.type == "private":
             if uid != rec.id:
                 raise ValueError("only the chat's own user writes in a private chat")
@@ -41,15 +56,28 @@ class UserActions(ChatSetup):
         elif uid != rec.creator and uid not in rec.admins:
             rec.members.add(uid)
         msg = self.store.add_message(rec, self.store.users[uid], body, kind)
-        if rec.type == "private" or rec.bot_status in ACTIVE:
+        present = rec.type == "private" or rec.bot_status in ACTIVE
+        if present and reaches_bot(rec, msg.raw, self.bot_user, privacy_mode=self.privacy_mode):
             self.store.enqueue("message", msg.raw)
         return msg
 
-    def send_text(self, chat: JSON, user: JSON, text: str, *, reply_to: int | None = None) -> JSON:
-        """A text message; a leading /command gets its bot_command entity."""
-        entities = command_entities(text)
+    def send_text(
+        self,
+        chat: JSON,
+        user: JSON,
+        text: str,
+        *,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
+    ) -> JSON:
+        """A text message (in forum topic ``thread_id``); /commands and @mentions get entities.
+
+        In a group with privacy mode on, the bot only gets it if it is a command, a reply to
+        the bot, or mentions the bot (see ``privacy.py``).
+        """
+        entities = message_entities(text)
         body = {"text": text} | ({"entities": entities} if entities else {})
-        return dict(self._post(chat, user, body, "text", reply_to).raw)
+        return dict(self._post(chat, user, body, "text", reply_to, thread_id).raw)
 
     def _user_file(
         self,
@@ -59,22 +87,29 @@ class UserActions(ChatSetup):
         data: bytes,
         caption: str | None,
         reply_to: int | None,
+        thread_id: int | None,
         file_name: str | None = None,
     ) -> JSON:
         mime = mimetypes.guess_type(file_name)[0] if file_name else None
         rec = self.store.new_file(kind, data, file_name, mime)
         key, media = self.store.media_json(rec)
         body = {key: media} | ({"caption": caption} if caption else {})
-        msg = self._post(chat, user, body, key, reply_to)
+        msg = self._post(chat, user, body, key, reply_to, thread_id)
         msg.file_id = rec.file_id
         return dict(msg.raw)
 
     def send_photo(
-        self, chat: JSON, user: JSON, *, caption: str | None = None, reply_to: int | None = None
+        self,
+        chat: JSON,
+        user: JSON,
+        *,
+        caption: str | None = None,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> JSON:
         """A photo (two PhotoSizes with fresh file ids; getFile/download work on them)."""
         data = f"emulated photo {self.store.next_id()}".encode()
-        return self._user_file(chat, user, "photos", data, caption, reply_to)
+        return self._user_file(chat, user, "photos", data, caption, reply_to, thread_id)
 
     def send_document(
         self,
@@ -84,10 +119,13 @@ class UserActions(ChatSetup):
         file_name: str = "report.pdf",
         caption: str | None = None,
         reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> JSON:
         """A document with generated content."""
         data = f"emulated document {file_name} {self.store.next_id()}".encode()
-        return self._user_file(chat, user, "documents", data, caption, reply_to, file_name)
+        return self._user_file(
+            chat, user, "documents", data, caption, reply_to, thread_id, file_name
+        )
 
     def _press(self, rec: ChatRecord, user: JSON, msg: BotMessage, data: str) -> str:
         query_id = str(4_200_000_000_000_000_000 + self.store.next_id())

@@ -7,7 +7,7 @@ it (``messages.py``, ``files.py``, ``methods.py``).
 from __future__ import annotations
 
 from bot.emulator.settings import BotSettingsMethods
-from bot.emulator.state import JSON, ChatRecord, bad, member_json
+from bot.emulator.state import ACTIVE, JSON, ApiError, ChatRecord, bad, member_json
 
 _CHAT_ACTIONS = frozenset(
     {
@@ -37,7 +37,33 @@ class ChatMethods(BotSettingsMethods):
     """Chats as the bot sees them, and the chat-member methods."""
 
     def _chat(self, p: JSON, *, send: bool = False) -> ChatRecord:
-        return self.store.chat_for(p.get("chat_id"), send=send)
+        """Resolve ``chat_id`` as Telegram does, raising its exact 400/403 errors."""
+        chat_id = p.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.removeprefix("-").isdigit():
+            chat_id = int(chat_id)  # Telegram accepts numeric strings too
+        chat = self.store.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is None:
+            if send and chat_id in self.store.users:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+            if chat_id == self.bot_user["id"]:
+                raise ApiError(403, "Forbidden: bots can't send messages to bots")
+            raise bad("chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
+        if chat.type == "private":
+            if chat.bot_status == "kicked":
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if send and not chat.started:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        elif chat.bot_status == "kicked":
+            raise ApiError(403, f"Forbidden: bot was kicked from the {chat.kind_name}")
+        elif chat.bot_status not in ACTIVE:
+            raise ApiError(403, f"Forbidden: bot is not a member of the {chat.kind_name}")
+        return chat
 
     # ----- chats -----
     async def api_get_chat(self, p: JSON) -> JSON:
@@ -59,15 +85,22 @@ class ChatMethods(BotSettingsMethods):
             member_json("administrator", users[a]) for a in sorted(chat.admins) if a != chat.creator
         ]
         if chat.bot_status == "administrator":
-            admins.append(member_json("administrator", self.bot_user))
+            admins.append(self._bot_member(chat))
         return admins
+
+    def _bot_member(self, chat: ChatRecord) -> JSON:
+        """The bot's ChatMember; an administrator of a supergroup says if it manages topics."""
+        member = member_json(chat.bot_status, self.bot_user)
+        if chat.bot_status == "administrator" and chat.type == "supergroup":
+            member["can_manage_topics"] = chat.bot_manages_topics
+        return member
 
     async def api_get_chat_member(self, p: JSON) -> JSON:
         """ChatMember of a user (or the bot) in that chat."""
         chat = self._chat(p)
         user_id = p.get("user_id")
         if user_id == self.bot_user["id"]:
-            return member_json(chat.bot_status, self.bot_user)
+            return self._bot_member(chat)
         if user_id not in self.store.users:
             raise bad("user not found")
         private = "member" if chat.id == user_id else "left"

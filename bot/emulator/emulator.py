@@ -28,11 +28,15 @@ class BotApiEmulator(DeliveryFaults):
         bot_id: int = 7000001,
         bot_username: str = "safety_demo_bot",
         enforce_limits: bool = False,
+        privacy_mode: bool = True,
         now: Callable[[], float] = time.time,
     ) -> None:
+        """``privacy_mode=False`` is BotFather's /setprivacy Disable: every group message
+        reaches the bot (it can also be switched later by setting ``privacy_mode``)."""
         super().__init__(
             bot_id=bot_id, bot_username=bot_username, enforce_limits=enforce_limits, now=now
         )
+        self.privacy_mode = privacy_mode
 
     async def __aenter__(self) -> BotApiEmulator:
         await self.start()

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.emulator.actors import UserActions
+from bot.emulator.forum import ForumTopics
 from bot.emulator.state import ACTIVE, JSON, bad, member_json
 
 _RIGHTS = (
@@ -59,7 +59,7 @@ class Hold:
         self.opened.set()
 
 
-class DeliveryFaults(UserActions):
+class DeliveryFaults(ForumTopics):
     """Mute and unmute the bot in a group; hold sends until the test lets them through."""
 
     def __init__(

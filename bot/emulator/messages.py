@@ -34,6 +34,11 @@ def formatted(
     return plain, ents
 
 
+def quoted(message: BotMessage) -> JSON:
+    """A message as embedded in ``reply_to_message`` (Telegram nests one level only)."""
+    return {k: v for k, v in message.raw.items() if k != "reply_to_message"}
+
+
 class MessageMethods(ChatMethods):
     """sendMessage, the edits, deleteMessage and answerCallbackQuery."""
 
@@ -53,19 +58,42 @@ class MessageMethods(ChatMethods):
             body["reply_markup"] = markup  # Telegram echoes only inline keyboards
         reply = p.get("reply_parameters") or {}
         target_id = p.get("reply_to_message_id") or reply.get("message_id")
-        if target_id:
-            target = chat.messages.get(target_id)
-            if target is not None and not target.deleted:
-                body["reply_to_message"] = {
-                    k: v for k, v in target.raw.items() if k != "reply_to_message"
-                }
-            elif not (
-                p.get("allow_sending_without_reply") or reply.get("allow_sending_without_reply")
-            ):
-                raise bad("message to be replied not found")
+        target = chat.messages.get(target_id) if target_id else None
+        if target is not None and target.deleted:
+            target = None
+        thread_id = p.get("message_thread_id") or (target.message_thread_id if target else None)
+        if thread_id:  # a reply to a message in a topic goes to that topic
+            manages = chat.bot_status == "administrator" and chat.bot_manages_topics
+            body |= self._in_thread(chat, int(thread_id), may_post_closed=manages)
+        if target is not None:
+            body["reply_to_message"] = quoted(target)
+        elif target_id and not (
+            p.get("allow_sending_without_reply") or reply.get("allow_sending_without_reply")
+        ):
+            raise bad("message to be replied not found")
         msg = self.store.add_message(chat, self.bot_user, body, kind)
         msg.reply_markup, msg.parse_mode, msg.html = markup, p.get(mode), source
+        msg.silent = bool(p.get("disable_notification"))
         return msg
+
+    def _in_thread(self, chat: ChatRecord, thread_id: int, *, may_post_closed: bool) -> JSON:
+        """Fields of a message posted in that forum topic (or reply thread), or Telegram's 400.
+
+        In a forum, a message that replies to nothing in particular replies to the topic's
+        ``forum_topic_created`` message, as Telegram shows it.
+        """
+        root, topic = chat.messages.get(thread_id), chat.topics.get(thread_id)
+        if root is None or root.deleted or (chat.is_forum and (topic is None or topic.deleted)):
+            raise bad("message thread not found")
+        if topic is not None and topic.closed and not may_post_closed:
+            raise bad("TOPIC_CLOSED")
+        if not chat.is_forum:
+            return {"message_thread_id": thread_id}
+        return {
+            "message_thread_id": thread_id,
+            "is_topic_message": True,
+            "reply_to_message": quoted(root),
+        }
 
     def _own(self, p: JSON, verb: str) -> BotMessage:
         if p.get("inline_message_id"):

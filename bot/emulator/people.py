@@ -62,8 +62,14 @@ class ChatSetup(BotApiMethods):
         members: Sequence[JSON] = (),
         supergroup: bool = True,
         creator: JSON | None = None,
+        forum: bool = False,
     ) -> JSON:
-        """A group without the bot in it; the first admin owns it unless creator is given."""
+        """A group without the bot in it; the first admin owns it unless creator is given.
+
+        ``forum=True`` makes a supergroup with topics (``is_forum``); see ``forum.py``.
+        """
+        if forum and not supergroup:
+            raise ValueError("only a supergroup can be a forum")
         if supergroup:
             chat_id = self._new_supergroup_id()
         else:
@@ -76,6 +82,7 @@ class ChatSetup(BotApiMethods):
             creator=self._known(owner) if owner else None,
             admins={self._known(a) for a in admins},
             members={self._known(m) for m in members},
+            is_forum=forum,
         )
         self.store.chats[chat_id] = rec
         return rec.json()
@@ -107,13 +114,20 @@ class ChatSetup(BotApiMethods):
         rec = self._rec(self.private_chat(user))
         self.store.my_chat_member(rec, user, rec.bot_status, "kicked")
 
-    def set_admin(self, chat: JSON, user: JSON, is_admin: bool = True) -> None:
-        """Promote/demote a user, or the bot itself (then it gets a my_chat_member)."""
+    def set_admin(
+        self, chat: JSON, user: JSON, is_admin: bool = True, *, can_manage_topics: bool = False
+    ) -> None:
+        """Promote/demote a user, or the bot itself (then it gets a my_chat_member).
+
+        People promoted here have every right; the bot manages forum topics only when
+        promoted with ``can_manage_topics``.
+        """
         rec = self._rec(chat)
         uid = self._known(user)
         if uid == self.bot_user["id"]:
             if rec.bot_status not in ACTIVE:
                 raise ValueError("the bot is not in this group; add_bot_to_group first")
+            rec.bot_manages_topics = is_admin and can_manage_topics
             new = "administrator" if is_admin else "member"
             if new != rec.bot_status:
                 by = self.store.users.get(rec.creator or 0, self.bot_user)

@@ -40,6 +40,7 @@ class BotApiServer(ServerLimits):
             "has_main_web_app": False,
         }
         super().__init__()
+        self.privacy_mode = True  # BotFather's default; see privacy.py
         self.store = Store(self.bot_user, now)
         self.calls: list[ApiCall] = []
         self.enforce_limits = enforce_limits

@@ -27,8 +27,8 @@ class BotSettingsMethods(BotApiServer):
         self.settings: dict[str, Any] = {}  # descriptions and menu buttons, by key
 
     async def api_get_me(self, p: JSON) -> JSON:
-        """The bot's User object."""
-        return self.bot_user
+        """The bot's User object; privacy mode off means it can read all group messages."""
+        return self.bot_user | {"can_read_all_group_messages": not self.privacy_mode}
 
     async def api_log_out(self, p: JSON) -> bool:
         """Accepted and ignored."""

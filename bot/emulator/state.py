@@ -10,7 +10,10 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.emulator.forum import Topic
 
 JSON = dict[str, Any]
 ACTIVE = ("member", "administrator")  # bot statuses that let it see and write in a chat
@@ -60,16 +63,27 @@ class BotMessage:
     date: int
     raw: JSON
     html: str | None = None  # text/caption exactly as the bot sent it (markup included)
+    silent: bool = False  # sent with disable_notification
+    message_thread_id: int | None = None  # the forum topic it is in (None: General / no forum)
+    posted_markup: JSON | None = None  # the keyboard it was sent with (before any edit)
 
     def buttons(self) -> list[tuple[str, str | None]]:
         """All keyboard buttons flattened as (text, callback_data); reply keyboards give None."""
-        markup = self.reply_markup or {}
-        rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
-        return [
-            (b, None) if isinstance(b, str) else (b.get("text", ""), b.get("callback_data"))
-            for row in rows
-            for b in row
-        ]
+        return _flat(self.reply_markup)
+
+    def posted_buttons(self) -> list[tuple[str, str | None]]:
+        """The buttons as the message was posted (an edit may have changed or removed them)."""
+        return _flat(self.posted_markup)
+
+
+def _flat(markup: JSON | None) -> list[tuple[str, str | None]]:
+    """Keyboard buttons flattened as (text, callback_data); reply keyboards give None."""
+    rows = (markup or {}).get("inline_keyboard") or (markup or {}).get("keyboard") or []
+    return [
+        (b, None) if isinstance(b, str) else (b.get("text", ""), b.get("callback_data"))
+        for row in rows
+        for b in row
+    ]
 
 
 @dataclass
@@ -87,6 +101,9 @@ class ChatRecord:
     started: bool = False  # private: the user has written to the bot
     migrated_to: int | None = None
     messages: dict[int, BotMessage] = field(default_factory=dict)
+    is_forum: bool = False  # a supergroup with topics
+    topics: dict[int, Topic] = field(default_factory=dict)  # by message_thread_id
+    bot_manages_topics: bool = False  # the bot is an admin with can_manage_topics
 
     def json(self) -> JSON:
         """The Chat object embedded in messages."""
@@ -95,7 +112,8 @@ class ChatRecord:
             return {"id": self.id, "type": "private"} | {
                 k: self.user[k] for k in keys if self.user.get(k) is not None
             }
-        return {"id": self.id, "type": self.type, "title": self.title}
+        forum = {"is_forum": True} if self.is_forum else {}
+        return {"id": self.id, "type": self.type, "title": self.title} | forum
 
     def status_of(self, user_id: int) -> str:
         """Telegram's ChatMember status of a person in this group."""
@@ -252,6 +270,8 @@ class Store:
             False,
             raw["date"],
             raw,
+            message_thread_id=body.get("message_thread_id"),
+            posted_markup=body.get("reply_markup"),
         )
         chat.messages[message_id] = msg
         return msg
@@ -269,31 +289,3 @@ class Store:
                 "new_chat_member": member_json(new, self.bot_user),
             },
         )
-
-    def chat_for(self, chat_id: Any, *, send: bool = False) -> ChatRecord:
-        """Resolve a chat_id as Telegram does, raising its exact 400/403 errors."""
-        if isinstance(chat_id, str) and chat_id.removeprefix("-").isdigit():
-            chat_id = int(chat_id)  # Telegram accepts numeric strings too
-        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
-        if chat is None:
-            if send and chat_id in self.users:
-                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
-            if chat_id == self.bot_user["id"]:
-                raise ApiError(403, "Forbidden: bots can't send messages to bots")
-            raise bad("chat not found")
-        if chat.migrated_to is not None:
-            raise ApiError(
-                400,
-                "Bad Request: group chat was upgraded to a supergroup chat",
-                {"migrate_to_chat_id": chat.migrated_to},
-            )
-        if chat.type == "private":
-            if chat.bot_status == "kicked":
-                raise ApiError(403, "Forbidden: bot was blocked by the user")
-            if send and not chat.started:
-                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
-        elif chat.bot_status == "kicked":
-            raise ApiError(403, f"Forbidden: bot was kicked from the {chat.kind_name}")
-        elif chat.bot_status not in ACTIVE:
-            raise ApiError(403, f"Forbidden: bot is not a member of the {chat.kind_name}")
-        return chat

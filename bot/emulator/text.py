@@ -147,7 +147,8 @@ _ACTIONS = (
     "copy_text",
     "callback_game",
 )
-_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,})?(?=\s|$)")
+COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@([A-Za-z0-9_]{3,}))?(?=\s|$)")  # group 1: bot
+MENTION = re.compile(r"(?<![\w/@])@([A-Za-z0-9_]{5,32})(?!\w)")  # group 1: username
 
 
 def check_markup(markup: Any) -> None:
@@ -169,7 +170,11 @@ def check_markup(markup: Any) -> None:
                 raise bad("BUTTON_URL_INVALID")
 
 
-def command_entities(text: str) -> list[JSON]:
-    """A user's "/cmd" or "/cmd@bot" at the start of a text becomes a bot_command entity."""
-    m = _COMMAND.match(text)
-    return [{"type": "bot_command", "offset": 0, "length": utf16len(m.group(0))}] if m else []
+def message_entities(text: str) -> list[JSON]:
+    """A leading "/cmd" or "/cmd@bot" becomes a bot_command entity, each @username a mention."""
+    m = COMMAND.match(text)
+    found = [{"type": "bot_command", "offset": 0, "length": utf16len(m.group(0))}] if m else []
+    return found + [
+        {"type": "mention", "offset": utf16len(text[: u.start()]), "length": utf16len(u.group(0))}
+        for u in MENTION.finditer(text)
+    ]

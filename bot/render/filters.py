@@ -66,6 +66,10 @@ def register(env: Environment, locale: str, translations: Translations) -> None:
             return gettext("Beijing time")
         return get_timezone_name(ZoneInfo(tz), locale=babel_locale)
 
+    def language_name(code: str) -> str:
+        """A language as the reader calls it (中文, English), never its code (zh_CN)."""
+        return Locale.parse(code.replace("-", "_")).get_language_name(babel_locale) or code
+
     def duration(value: dt.timedelta | float) -> str:
         delta = value if isinstance(value, dt.timedelta) else dt.timedelta(seconds=value)
         return format_timedelta(delta, threshold=1.5, locale=babel_locale)
@@ -85,6 +89,7 @@ def register(env: Environment, locale: str, translations: Translations) -> None:
         "time": time_filter,
         "local_time": local_time,
         "zone": zone,
+        "language_name": language_name,
         "duration": duration,
         "number": number,
         "percent": percent,

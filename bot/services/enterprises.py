@@ -14,6 +14,7 @@ from bot.catalog import Catalog
 from bot.catalog.models import Period, Sector
 from bot.domain.workpattern import WorkPattern
 from bot.errors import InvalidName, NotRegistered, UnknownRegion, UnknownSector
+from bot.services.digest.settings import retime_pending
 from bot.store.models import Enterprise, OccurrenceRow, ReminderRow
 
 NAME_MAX = 60
@@ -135,9 +136,10 @@ def set_pattern(
     *,
     now: dt.datetime,
 ) -> None:
-    """Office days or shifts: future open daily occurrences are rewritten by the next tick."""
+    """Office days or shifts: future open daily occurrences are rewritten by the next tick, and
+    reminders not yet sent are re-timed to the new digest days (every day for shifts)."""
     enterprise.work_pattern, enterprise.shift_starts = pattern.stored()
-    enterprise.materialized_until = None
+    retime_pending(session, enterprise, now=now)
     daily = [o.id for o in catalog.obligations.values() if o.schedule.period is Period.DAILY]
     _drop_future(session, enterprise, now, col(OccurrenceRow.obligation_id).in_(daily))
     session.add(enterprise)

@@ -45,6 +45,11 @@ class Enterprise(SQLModel, table=True):
     muted_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     mute_retry_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     mute_attempts: int = 0
+    # The daily digest: local time (HH:MM) and mode ("daily" or "due_only", see
+    # bot.domain.digest); the forum topic reminders go to (None: the general chat).
+    digest_time: str = Field(default="08:00", max_length=5)
+    digest_mode: str = Field(default="daily", max_length=12)
+    topic_id: int | None = Field(default=None, sa_column=Column(BigInteger))
 
 
 class OccurrenceStatus(StrEnum):
@@ -91,6 +96,7 @@ class ReminderRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("occurrence_id", "kind", name="uq_reminder_kind"),
         Index("ix_reminder_due", "state", "fire_at"),
+        Index("ix_reminder_message", "enterprise_id", "message_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -108,6 +114,8 @@ class ReminderRow(SQLModel, table=True):
     sent_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     last_error: str | None = Field(default=None, max_length=200)
+    # When a newer digest superseded the message: its buttons went, it says where items stand.
+    tidied_at: dt.datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
 class Confirmation(SQLModel, table=True):

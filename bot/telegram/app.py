@@ -7,13 +7,7 @@ import os
 import socket
 from functools import partial
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    LinkPreviewOptions,
-    Update,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults, TypeHandler
 
@@ -25,9 +19,9 @@ from bot.services.context import AppContext
 from bot.services.reminders.dispatch_types import Notifier
 from bot.services.reminders.dispatcher import Dispatcher
 from bot.telegram import error_handler as errors
-from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 from bot.telegram.features import FALLBACK, FEATURES
 from bot.telegram.office.digest_job import schedule_weekly_digest
+from bot.telegram.profile import register_profile
 from bot.telegram.ratelimit import RateLimiter
 from bot.telegram.reminders.notifier import TelegramNotifier
 from bot.telegram.roles import ChatAdmins
@@ -39,20 +33,6 @@ log = logging.getLogger(__name__)
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
-    """setMyCommands per language and scope, descriptions from templates."""
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
-    renderer = runtime.renderer
-    for locale in renderer.locales:
-        language = "" if locale == runtime.ctx.settings.bot_locale else locale.split("_")[0]
-        for scope, names in (
-            (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
-            (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
-        ):
-            commands = [BotCommand(n, renderer.text(locale, f"commands/{n}")) for n in names]
-            await app.bot.set_my_commands(commands, scope=scope, language_code=language or None)
 
 
 def build_application(
@@ -87,7 +67,7 @@ def build_application(
     )
     if s.telegram_api_base_file_url:
         builder = builder.base_file_url(s.telegram_api_base_file_url)
-    app = builder.rate_limiter(limiter).post_init(register_commands).build()
+    app = builder.rate_limiter(limiter).post_init(register_profile).build()
 
     renderer = Renderer(s.messages_dir)
     runtime = Runtime(ctx, renderer, ChatAdmins(), ReportSources(quiz=QuizStatsSource()))

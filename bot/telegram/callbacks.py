@@ -50,6 +50,14 @@ class ShowEvidence:
 
 
 @dataclass(frozen=True)
+class ShowSources:
+    """The 📖 toggle under a reminder: show (or hide) the 依据 of the message's items."""
+
+    occurrence_id: int  # one item of the message, to find the message's enterprise
+    show: bool
+
+
+@dataclass(frozen=True)
 class Undo:
     occurrence_id: int
 
@@ -67,6 +75,7 @@ Callback = (
     | Snooze
     | AddEvidence
     | ShowEvidence
+    | ShowSources
     | Undo
     | Join
 )
@@ -91,6 +100,8 @@ def encode(callback: Callback) -> str:
             data = f"ev:{i}"
         case ShowEvidence(occurrence_id=i):
             data = f"vw:{i}"
+        case ShowSources(occurrence_id=i, show=show):
+            data = f"sr:{i}:{int(show)}"
         case Undo(occurrence_id=i):
             data = f"ud:{i}"
         case Join():
@@ -108,6 +119,7 @@ _DECODERS: list[tuple[re.Pattern[str], type]] = [
     (re.compile(rf"sz:{_ID}:(h1|d1|d3|no)"), Snooze),
     (re.compile(rf"ev:{_ID}"), AddEvidence),
     (re.compile(rf"vw:{_ID}"), ShowEvidence),
+    (re.compile(rf"sr:{_ID}:([01])"), ShowSources),
     (re.compile(rf"ud:{_ID}"), Undo),
     (re.compile(r"jn"), Join),
 ]
@@ -128,5 +140,7 @@ def decode(data: str | None) -> Callback | None:
             return Snooze(int(groups[0]), groups[1])
         if kind is Join:
             return Join()
+        if kind is ShowSources:
+            return ShowSources(int(groups[0]), groups[1] == "1")
         return kind(int(groups[0]))  # type: ignore[no-any-return]
     return None

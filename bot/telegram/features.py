@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.telegram import (
+    digest,
     drill,
     duties,
     events,
@@ -23,6 +24,7 @@ FEATURES: tuple[Feature, ...] = (
     membership.FEATURE,
     setup.FEATURE,
     reminders.FEATURE,
+    digest.FEATURE,
     evidence.FEATURE,
     roster.FEATURE,
     duties.FEATURE,

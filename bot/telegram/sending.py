@@ -1,5 +1,9 @@
 """The one send path: long texts split, Telegram errors mapped to domain exceptions.
 
+Calm by default: in a group every message goes out silently (``disable_notification``), so
+members' phones stay quiet; only the daily digest and what cannot wait (a drill starting)
+pass ``silent=False``. Private chats notify as usual.
+
 PTB's AIORateLimiter retries RetryAfter a few times (not for the outbox, see
 ``bot.telegram.ratelimit``); what surfaces here is turned into RetryLater so the outbox
 reschedules instead of losing the reminder.
@@ -121,6 +125,12 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return kept or [parts[-1]]
 
 
+def quiet_in(chat_id: int, silent: bool | None) -> bool:
+    """``disable_notification`` for a message to ``chat_id``: groups (negative ids) are quiet
+    unless the caller says otherwise."""
+    return silent if silent is not None else chat_id < 0
+
+
 @contextmanager
 def telegram_errors() -> Iterator[None]:
     """Telegram's chat-level answers as the domain's: ChatMoved, ChatGone, ChatMuted, RetryLater;
@@ -156,8 +166,11 @@ async def send_html(
     retry_429: bool = True,
     reply_to: int | None = None,
     thread_id: int | None = None,
+    silent: bool | None = None,
 ) -> Message:
     """Send ``text`` (Telegram HTML); the keyboard goes on the last part. Raises domain errors.
+
+    ``silent``: None is silent in groups and notifying in private chats (``quiet_in``).
 
     ``retry_429=False`` (the outbox) skips the rate limiter's waiting on a 429, which would hold
     back every other chat: the RetryLater surfaces at once and the caller reschedules.
@@ -177,6 +190,7 @@ async def send_html(
                 reply_markup=reply_markup if last else None,
                 reply_parameters=ReplyParameters(reply_to) if reply_to is not None else None,
                 message_thread_id=thread_id,
+                disable_notification=quiet_in(chat_id, silent),
                 **limit,
             )
     assert message is not None
@@ -250,15 +264,17 @@ async def send_file(
     bot: Bot, chat_id: int, kind: str, file: str | InputFile, caption: str | None = None
 ) -> Message:
     """A photo or document (a Telegram file id or an upload); errors as for ``send_html``."""
+    quiet = quiet_in(chat_id, None)
     with telegram_errors():
         if kind == "photo":
-            return await bot.send_photo(chat_id, file, caption=caption)
-        return await bot.send_document(chat_id, file, caption=caption)
+            return await bot.send_photo(chat_id, file, caption=caption, disable_notification=quiet)
+        return await bot.send_document(chat_id, file, caption=caption, disable_notification=quiet)
 
 
 async def send_poll(
     bot: Bot, chat_id: int, question: str, options: list[str], **poll: Any
 ) -> Message:
-    """A poll (a group quiz question); errors as for ``send_html``."""
+    """A poll (a group quiz question), silent in groups; errors as for ``send_html``."""
+    poll.setdefault("disable_notification", quiet_in(chat_id, None))
     with telegram_errors():
         return await bot.send_poll(chat_id, question, options, **poll)

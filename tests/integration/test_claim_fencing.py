@@ -28,10 +28,14 @@ DUE = local(2026, 12, 1, 9, 0)
 
 
 def posts(bot: LocalBot, chat_id: int) -> Counter[str]:
-    """How many messages carry each ✅ button in the chat."""
+    """How many messages carried each ✅ button in the chat when they were posted.
+
+    A newer digest removes the buttons of an older reminder (the crash window's duplicate
+    too), so the buttons are read from what was posted, not from what the chat shows now.
+    """
     seen: Counter[str] = Counter()
     for message in bot.emulator.sent(chat_id):
-        seen.update(cb for _, cb in message.buttons() if cb and cb.startswith("cf:"))
+        seen.update(cb for _, cb in message.posted_buttons() if cb and cb.startswith("cf:"))
     return seen
 
 

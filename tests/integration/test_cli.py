@@ -64,7 +64,7 @@ async def test_upcoming_json_lists_reminders_with_fire_times(
     leader = [r for r in rows if r["obligation_id"] == "leader-inspection"]
     assert {r["chat_id"] for r in leader} == {group.chat_id}
     assert any(
-        r["kind"] == "lead-7" and r["fire_at"].startswith("2026-12-24T01:00:00") for r in leader
+        r["kind"] == "lead-7" and r["fire_at"].startswith("2026-12-24T00:00:00") for r in leader
     )
     fire_times = [r["fire_at"] for r in rows]
     assert fire_times == sorted(fire_times)
@@ -222,7 +222,9 @@ async def test_upcoming_shows_local_times_with_their_zone(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("今后 400 天内有") and "按各企业当地时间" in lines[0]
     lead = [ln for ln in lines if "lead-7" in ln and "leader-inspection" in ln]
-    assert any(ln.startswith("2026-12-24 09:00 北京时间") for ln in lead), lead  # 01:00 UTC
+    assert any(ln.startswith("2026-12-24 08:00 北京时间") for ln in lead), (
+        lead
+    )  # the digest, 00:00 UTC
     assert all(str(group.chat_id) in ln and "（" not in ln for ln in lead)
 
 

@@ -142,6 +142,25 @@ async def test_drill_with_five_people_report_photo_confirms_evacuation(bot: Loca
         assert {"李一", "王二", "张三", "赵四", "钱五"} <= roster
 
 
+async def test_roll_call_without_a_roster_says_so_plainly(bot: LocalBot) -> None:
+    """Nobody has joined yet: the roll-call asks for /join instead of counting strangers."""
+    group = await group_with_bot(bot)
+    await group.setup()
+    emu = bot.emulator
+    _, headcount = await _start(group, "/drill 火灾 生产 3")
+    text = headcount.text or ""
+    assert "已清点：0 / 3 人" in text, text
+    assert "名单中还没有人，无法列出未到人员：请大家发送 /join 加入名单。" in text, text
+    assert "不在名单上" not in text and "0 / 0" not in text, text
+
+    after = emu.cursor(group.chat_id)
+    await _press(group, group.admin, headcount.message_id, f"dr:e:{_drill(bot).id}")
+    report = await emu.wait_for_message(
+        group.chat_id, lambda m: "演练报告" in (m.text or ""), after=after
+    )
+    assert "有 3 名应到人员未清点。名单中还没有人，无法列出姓名" in (report.text or ""), report.text
+
+
 async def test_forged_and_stale_drill_buttons_change_nothing(bot: LocalBot) -> None:
     group = await group_with_bot(bot)
     await group.setup()

@@ -177,27 +177,6 @@ async def test_a_private_chat_follows_the_users_choice(bot: LocalBot) -> None:
     assert CJK.search((await say("/help")).text or "")
 
 
-async def test_commands_are_registered_per_language_and_scope(bot: LocalBot) -> None:
-    app = bot.app
-    assert app.post_init is not None
-    await app.post_init(app)  # run_polling would call it; the test harness does not poll that way
-    calls = [c.params for c in bot.emulator.calls if c.method == "setMyCommands" and c.ok]
-    registered = {(p["scope"]["type"], p.get("language_code") or ""): p["commands"] for p in calls}
-    assert set(registered) == {
-        ("all_group_chats", ""),
-        ("all_group_chats", "en"),
-        ("all_private_chats", ""),
-        ("all_private_chats", "en"),
-    }
-    for (scope, language), commands in registered.items():
-        names = [c["command"] for c in commands]
-        assert "lang" in names and "help" in names
-        assert ("setup" in names) == (scope == "all_group_chats")
-        for command in commands:
-            assert command["description"].strip()
-            assert bool(CJK.search(command["description"])) == (language == ""), command
-
-
 def test_language_choices_and_button_data_are_strict() -> None:
     assert [resolve(t) for t in ("zh", "ZH-cn", "zh_Hans", "en", "en-GB")] == [
         "zh_CN",

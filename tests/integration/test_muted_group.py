@@ -21,7 +21,7 @@ from bot.store.models import Enterprise, OccurrenceRow, ReminderRow
 from tests.conftest import local
 from tests.fakes.group import Group, group_with_bot
 
-CATCH_UP = "我离线期间"  # the catch-up digest's header
+CATCH_UP = "无法发言期间"  # the catch-up digest's note
 MUTED_NOTICE = "禁止了我发言"  # the officer's private notice
 
 
@@ -67,7 +67,7 @@ async def officer_for(group: Group) -> dict:  # type: ignore[type-arg]
     emu.send_text(emu.private_chat(officer), officer, "/start")
     await emu.wait_for_message(officer["id"])
     await group.say(officer, "/join", expect="名单")
-    await group.say(group.admin, "/officer @wang", expect="安全员")
+    await group.say(group.admin, "/officer @wang", expect="安全管理员")
     return officer
 
 

@@ -176,7 +176,7 @@ async def test_non_admin_cannot_issue_a_code_and_status_lists_offices(bot: Local
     office = bot.emulator.create_user("安委办")
     await _private(bot, office, f"/office link {await _link_code(bot, chemicals)}")
     status = await chemicals.say(chemicals.admin, "/office")
-    assert "已关联 1 个监管办公室" in (status.text or "") and "安委办" in (status.text or "")
+    assert "已关联 1 个监管部门" in (status.text or "") and "安委办" in (status.text or "")
 
 
 async def test_evidence_link_opens_only_for_the_linked_office(bot: LocalBot) -> None:

@@ -138,7 +138,7 @@ async def test_an_enterprise_admin_unlinks_one_office_with_a_button(bot: LocalBo
     )
     assert "区安委办" in (edited.text or "") and edited.buttons() == []
     notice = await emu.wait_for_message(office_chat["id"], after=after)
-    assert "某某化工有限公司</b> 已不再向本监管办公室报送" in (notice.html or "")
+    assert "某某化工有限公司</b> 已不再向本监管部门报送" in (notice.html or "")
     assert "关联企业 0 家" in await _say(bot, office_chat, head, "/office")
 
     again = emu.press_raw(enterprise.chat, enterprise.admin, listing.message_id,

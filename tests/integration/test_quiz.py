@@ -292,7 +292,7 @@ async def test_spot_check_fail_retrain_retest_pass(bot: LocalBot) -> None:
     assert _retrainings(bot)[0].passed_at == clock.now()
 
     me = await _say_private(bot, worker, "/me")
-    assert "补考" in (me.text or "") and "抽考" in (me.text or "") and "0/5" in (me.text or "")
+    assert "补考：答对" in (me.text or "") and "逢查必考：答对 0/5 题" in (me.text or "")
 
 
 async def _say_private(bot: LocalBot, user: JSON, text: str) -> BotMessage:

@@ -31,7 +31,7 @@ async def named_officer(group: Group) -> int:
     emu.send_text(emu.private_chat(group.worker), group.worker, "/start")
     await emu.wait_for_message(group.worker["id"])
     await group.say(group.worker, "/join", expect="名单")
-    await group.say(group.admin, "/officer @wang", expect="安全员")
+    await group.say(group.admin, "/officer @wang", expect="安全管理员")
     return int(group.worker["id"])
 
 

@@ -100,10 +100,9 @@ async def test_confirmation_asks_for_evidence_and_keeps_the_photo(bot: LocalBot)
         ("photo", photo["photo"][-1]["file_id"], "现场检查照片")
     ]
     # the stored file id can be sent back
+    menu = await group.item_menu(group.admin, reminder, december.id or 0)
     after = emu.cursor(group.chat_id)
-    await press(
-        group, group.admin, emu.message(group.chat_id, reminder.message_id), f"ev:{december.id}"
-    )
+    await press(group, group.admin, menu, f"ev:{december.id}")
     more = await emu.wait_for_message(
         group.chat_id, lambda m: "佐证" in (m.text or ""), after=after
     )
@@ -148,11 +147,10 @@ async def test_per_person_duty_names_who_has_not_confirmed(bot: LocalBot) -> Non
     group = await group_with_bot(bot)
     await group.setup()
     await group.say(group.admin, "/region xinzhou")  # warning education: Xinzhou's S4#17
-    await bot.tick_at(local(2026, 12, 1, 8, 1))
     await group.say(group.worker, "/join", expect="名单")
     await group.say(group.admin, "/join", expect="名单")
+    await bot.tick_at(local(2026, 12, 1, 8, 1))  # the day's digest
     education = occurrence(bot, "warning-education", "2026")
-    await bot.tick_at(local(2026, 12, 1, 9, 0))
     message = carrying(bot, group.chat_id, f"cf:{education.id}")
     assert "尚未确认" in (message.text or "") and "王师傅" in (message.text or "")
     await press(group, group.worker, message, f"cf:{education.id}")
@@ -214,7 +212,7 @@ async def test_officer_designation_and_escalation_reaches_them_privately(bot: Lo
     await group.say(group.worker, "/join", expect="名单")
     refused = await group.say(group.worker, "/officer @wang")
     assert "管理员" in (refused.text or "")
-    named = await group.say(group.admin, "/officer @wang", expect="安全员")
+    named = await group.say(group.admin, "/officer @wang", expect="安全管理员")
     assert "王师傅" in (named.text or "")
     for day in range(1, 32):
         await bot.tick_at(local(2026, 12, day, 9, 0))

@@ -101,13 +101,13 @@ async def test_leader_inspection_reminder_confirm_once(bot: LocalBot, clock: Fak
     group = await group_with_bot(bot)
     await group.setup()
     december = _leader_occurrence(bot, "2026-12")  # high-risk: monthly
-    # 7 days before the last workday of December, at 09:00 local
-    await bot.tick_at(local(2026, 12, 24, 9, 0))
+    # 7 days before the last workday of December, in that morning's 08:00 digest
+    await bot.tick_at(local(2026, 12, 24, 8, 0))
     data = f"cf:{december.id}"
     reminder = _message_with_button(bot, group.chat_id, data)
     assert reminder is not None, "no reminder with a confirm button for the leader inspection"
     assert "主要负责人带队检查" in (reminder.text or "")
-    assert "2026年12月31日 星期四" in (reminder.text or "")
+    assert "主要负责人带队检查 — 12月31日到期，还剩 7 天" in (reminder.text or "")
 
     emu = bot.emulator
     first = emu.press_button(group.chat, group.admin, reminder.message_id, data=data)

@@ -241,8 +241,9 @@ async def test_logs_hold_neither_the_token_nor_what_people_wrote(
     wb: WebhookBot, production_logging: pytest.LogCaptureFixture, clock: FakeClock
 ) -> None:
     chat, admin, worker = await _group(wb)
-    await _say(wb, chat, admin, "/setup 危险化学品 某某化工有限公司")
-    wb.emulator.send_text(chat, worker, "机密内容 secret-text-4711")
+    registered = await _say(wb, chat, admin, "/setup 危险化学品 某某化工有限公司")
+    # a reply to the bot: privacy mode hands it to the bot, whose handlers then see the text
+    wb.emulator.send_text(chat, worker, "机密内容 secret-text-4711", reply_to=registered.message_id)
     assert await wb.deliver() == [200]
     await _say(wb, chat, worker, "/help 另一段私密文字")
     await wb.post({"update_id": 999}, secret="wrong-secret-0123456789")

@@ -29,10 +29,12 @@ def _enterprise(bot: LocalBot, chat_id: int) -> Enterprise | None:
         return s.exec(select(Enterprise).where(Enterprise.chat_id == chat_id)).first()
 
 
-async def _unchanged(bot: LocalBot, group: Group, user: JSON, text: str) -> BotMessage:
+async def _unchanged(
+    bot: LocalBot, group: Group, user: JSON, text: str, reply_to: int | None = None
+) -> BotMessage:
     """``user`` sends ``text``; the bot answers and the database is exactly as before."""
     before = snapshot(bot)
-    answer = await group.say(user, text)
+    answer = await group.say(user, text, reply_to=reply_to)
     assert changed_tables(before, snapshot(bot)) == [], text
     assert answer.text, text
     return answer
@@ -97,9 +99,11 @@ async def test_the_guided_setup_refuses_an_empty_or_overlong_name(
     patterns = await emu.wait_for_message(group.chat_id, lambda m: "wp:office" in str(m.buttons()))
     press = emu.press_button(group.chat, group.admin, patterns.message_id, data="wp:office")
     await emu.wait_for_callback_answer(press)
-    await emu.wait_for_message(group.chat_id, lambda m: "reply to this message" in (m.text or ""))
+    prompt = await emu.wait_for_message(
+        group.chat_id, lambda m: "reply to this message" in (m.text or "")
+    )
     for bad in ("\u2063", "長" * 200):  # an invisible separator alone; a paragraph
-        answer = await _unchanged(bot, group, group.admin, bad)
+        answer = await _unchanged(bot, group, group.admin, bad, reply_to=prompt.message_id)
         assert "1 to 60 characters" in (answer.text or "")
         tally["bad_inputs"] += 1
     assert _enterprise(bot, group.chat_id) is None
@@ -117,11 +121,12 @@ async def test_an_evidence_note_with_markup_is_kept_and_shown_literally(
     emu = bot.emulator
     await bot.tick_at(local(2026, 12, 2, 9, 0))
     digest = emu.sent(group.chat_id)[-1]
-    add = next(cb for _, cb in digest.buttons() if cb and cb.startswith("ev:"))
-    occurrence_id = int(add.split(":")[1])
+    more = next(cb for _, cb in digest.buttons() if cb and cb.startswith("sm:"))
+    occurrence_id = int(more.split(":")[1])
+    await group.item_menu(group.worker, digest, occurrence_id)
     after = emu.cursor(group.chat_id)
     await emu.wait_for_callback_answer(
-        emu.press_button(group.chat, group.worker, digest.message_id, data=add)
+        emu.press_button(group.chat, group.worker, digest.message_id, data=f"ev:{occurrence_id}")
     )
     prompt = await emu.wait_for_message(group.chat_id, after=after)
     after = emu.cursor(group.chat_id)
@@ -145,11 +150,12 @@ async def test_many_long_notes_still_list_in_parts(bot: LocalBot, tally: Counter
     emu = bot.emulator
     await bot.tick_at(local(2026, 12, 2, 9, 0))
     digest = emu.sent(group.chat_id)[-1]
-    add = next(cb for _, cb in digest.buttons() if cb and cb.startswith("ev:"))
-    occurrence_id = int(add.split(":")[1])
+    more = next(cb for _, cb in digest.buttons() if cb and cb.startswith("sm:"))
+    occurrence_id = int(more.split(":")[1])
+    await group.item_menu(group.worker, digest, occurrence_id)
     after = emu.cursor(group.chat_id)
     await emu.wait_for_callback_answer(
-        emu.press_button(group.chat, group.worker, digest.message_id, data=add)
+        emu.press_button(group.chat, group.worker, digest.message_id, data=f"ev:{occurrence_id}")
     )
     prompt = await emu.wait_for_message(group.chat_id, after=after)
     for i in range(5):

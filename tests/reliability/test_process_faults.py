@@ -293,7 +293,7 @@ async def test_after_days_of_downtime_each_chat_gets_one_catch_up_digest(
             new = {c: [m for m in emulator.sent(c) if m.message_id > before[c]] for c in chats}
             assert all(len(messages) == 1 for messages in new.values()), new
             for [digest] in new.values():
-                assert "离线期间" in (digest.text or "")  # "while I was offline"
+                assert "无法发言期间" in (digest.text or "")  # "while I could not post here"
                 assert max(Counter(cb for _, cb in digest.buttons() if cb).values()) == 1
             assert report.superseded > 0 and report.messages == 3
             assert again.messages == 0

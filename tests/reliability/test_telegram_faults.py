@@ -139,7 +139,7 @@ async def test_an_officer_who_blocked_the_bot_does_not_stop_the_group_reminder(
     emu = bot.emulator
     emu.send_text(emu.private_chat(group.worker), group.worker, "/start")  # may write to them
     await group.say(group.worker, "/join", expect="名单")
-    await group.say(group.admin, "/officer @wang", expect="安全员")
+    await group.say(group.admin, "/officer @wang", expect="安全管理员")
     emu.block_bot(group.worker)
     await bot.tick_at(local(2026, 12, 1, 9, 0))
     after = emu.cursor(group.chat_id)
@@ -159,14 +159,13 @@ async def test_an_over_long_reminder_arrives_in_parts_with_the_keyboard_on_the_l
     reminder would never arrive while its first part was posted again and again."""
     group = await registered_group(bot, "某某化工有限公司", language_code="en")
     await group.say(group.admin, "/region xinzhou")  # its list has a per-person duty (S4#17)
-    await bot.tick_at(local(2026, 12, 1, 8, 1))
     emu = bot.emulator
     for i in range(30):
         person = emu.create_user("N" * 62 + f"{i:02d}", last_name="&<" + "L" * 62)
         await group.say(person, "/join", expect="roster")
     after = emu.cursor(group.chat_id)
-    await bot.tick_at(local(2026, 12, 1, 9, 0))
-    await bot.tick_at(local(2026, 12, 1, 9, 5))  # a failed part would be retried here
+    await bot.tick_at(local(2026, 12, 1, 8, 1))  # the day's digest
+    await bot.tick_at(local(2026, 12, 1, 8, 6))  # a failed part would be retried here
     parts = [m for m in emu.sent(group.chat_id) if m.message_id > after]
     assert len(parts) >= 2, [len(m.text or "") for m in parts]
     assert failed_calls(emu, "sendMessage") == 0

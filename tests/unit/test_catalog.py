@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalog.loader import check_catalog, load_catalog
-from bot.catalog.models import REMINDER_FAMILIES, Period, Scope
+from bot.catalog.models import Period, Scope
 from bot.cli.schedules import run_check, run_show
 from bot.datafile import DataFileError
 from bot.paths import schedules_dir
@@ -34,12 +34,12 @@ DESIGN_SOURCES = {
 }
 
 
-def templates(tmp_path: Path, families: tuple[str, ...] = REMINDER_FAMILIES) -> Path:
-    """A messages dir with empty placeholder templates (the real ones are not under test)."""
+def templates(tmp_path: Path, *, item: bool = True) -> Path:
+    """A messages dir with an empty placeholder reminder template (the real one is not under test)."""
     folder = tmp_path / "messages" / "templates" / "reminders"
     folder.mkdir(parents=True)
-    for family in families:
-        (folder / f"{family}.html.j2").write_text("", encoding="utf-8")
+    if item:
+        (folder / "item.html.j2").write_text("", encoding="utf-8")
     return tmp_path / "messages"
 
 
@@ -383,15 +383,15 @@ def test_duplicate_id_across_files(tmp_path: Path) -> None:
     assert f"first at {root / 'obligations' / 'a.yaml'}:2" in issue.message
 
 
-def test_missing_template_for_a_reminder_kind(tmp_path: Path) -> None:
+def test_missing_reminder_template(tmp_path: Path) -> None:
     root = catalog_dir(tmp_path, a=GOOD)
-    [issue] = check_catalog(root, templates(tmp_path, ("lead", "due", "overdue")))
+    [issue] = check_catalog(root, templates(tmp_path, item=False))
     assert (issue.file, issue.line, issue.field) == (
         str(root / "obligations" / "a.yaml"),
         6,
         "obligations.0.reminders",
     )
-    assert "escalate.html.j2" in issue.message and "probe-duty" in issue.message
+    assert "item.html.j2" in issue.message and "probe-duty" in issue.message
 
 
 def test_run_check_prints_issues_warnings_and_summary(tmp_path: Path) -> None:

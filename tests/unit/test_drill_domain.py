@@ -131,6 +131,7 @@ def test_headcount_splits_the_roster_and_never_lists_the_organizer(
     wanted = len(came) + len(missing) if expected is None else expected
     assert h.unnamed_missing == max(0, wanted - len(came) - len(missing))
     assert h.all_accounted == (not missing and h.unnamed_missing == 0)
+    assert h.on_roster == len(roster), "so the roll-call can tell an empty roster apart"
 
 
 @given(arrivals, arrivals)

@@ -21,7 +21,7 @@ from bot.catalog.loader import load_catalog
 from bot.i18n import SUPPORTED_LOCALES, LocalizedText, normalize_locale
 from bot.paths import messages_dir, schedules_dir
 from bot.render import Renderer
-from bot.telegram.app import GROUP_COMMANDS, PRIVATE_COMMANDS
+from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = messages_dir()

@@ -10,9 +10,8 @@ import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.catalog.models import REMINDER_FAMILIES
 from bot.paths import messages_dir
-from bot.telegram.app import GROUP_COMMANDS, PRIVATE_COMMANDS
+from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT = ROOT / "bot"
@@ -37,7 +36,6 @@ SEND_CALLS = {
 }
 # What an f-string template name expands to, by its literal prefix.
 KNOWN_FAMILIES = {
-    "reminders/": REMINDER_FAMILIES,
     "commands/": tuple(dict.fromkeys(GROUP_COMMANDS + PRIVATE_COMMANDS)),
 }
 
@@ -151,7 +149,7 @@ def referenced_templates() -> list[tuple[str, str, str]]:
 def test_every_template_named_in_code_exists() -> None:
     found = referenced_templates()
     names = {name for _, name, _ in found}
-    assert {"setup/done", "errors/not_admin", "reminders/lead", "commands/lang"} <= names
+    assert {"setup/done", "errors/not_admin", "reminders/item", "commands/lang"} <= names
     missing = [f"{at}: {name}{suffix}" for at, name, suffix in found if not exists(name, suffix)]
     assert missing == []
 

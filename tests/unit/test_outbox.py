@@ -28,24 +28,28 @@ def ctx(tmp_path: Path) -> AppContext:
     return build_context(s, FakeClock(NOW))
 
 
-def add_reminders(ctx: AppContext, fire_offsets_minutes: list[int]) -> list[int]:
+def add_reminders(
+    ctx: AppContext, fire_offsets_minutes: list[int], *, chat_id: int = -100, kind: str = "due"
+) -> list[int]:
     with ctx.session() as session:
-        ent = Enterprise(
-            chat_id=-100, name="E", sector="industry_trade", high_risk=False, created_by=1,
-            created_at=NOW - dt.timedelta(days=30),
-        )  # fmt: skip
-        session.add(ent)
-        session.flush()
+        ent = session.exec(select(Enterprise).where(Enterprise.chat_id == chat_id)).first()
+        if ent is None:
+            ent = Enterprise(
+                chat_id=chat_id, name="E", sector="industry_trade", high_risk=False,
+                created_by=1, created_at=NOW - dt.timedelta(days=30),
+            )  # fmt: skip
+            session.add(ent)
+            session.flush()
         ids = []
         for i, minutes in enumerate(fire_offsets_minutes):
             occ = OccurrenceRow(
-                enterprise_id=ent.id or 0, key=f"k{i}", obligation_id="daily-control",
+                enterprise_id=ent.id or 0, key=f"k{i}{kind}", obligation_id="daily-control",
                 label="x", window_start=NOW.date(), window_end=NOW.date(), due_at=NOW,
             )  # fmt: skip
             session.add(occ)
             session.flush()
             row = ReminderRow(
-                occurrence_id=occ.id or 0, enterprise_id=ent.id or 0, kind="due",
+                occurrence_id=occ.id or 0, enterprise_id=ent.id or 0, kind=kind,
                 fire_at=NOW + dt.timedelta(minutes=minutes),
             )  # fmt: skip
             session.add(row)
@@ -105,10 +109,21 @@ def test_claims_in_batches_take_every_due_row_exactly_once(
     taken: list[int] = []
     with ctx.session() as session:
         while got := claim(session, NOW, f"t{len(taken)}", limit=batch):
-            assert len(got) <= batch
             taken += got
     due = {i for i, m in zip(ids, offsets, strict=True) if m <= 0}
     assert sorted(taken) == sorted(due)
+
+
+def test_a_claim_takes_whole_chats_those_with_something_due_first(ctx: AppContext) -> None:
+    """However large the backlog, a chat's items are claimed together (one digest), and a chat
+    with only lead-time news waits behind one with something due."""
+    news = add_reminders(ctx, [-9, -8, -7], chat_id=-101, kind="lead-7")
+    due = add_reminders(ctx, [-1], chat_id=-102) + add_reminders(
+        ctx, [-1], chat_id=-102, kind="lead-1"
+    )
+    with ctx.session() as session:
+        assert sorted(claim(session, NOW, "a", limit=1)) == sorted(due)
+        assert sorted(claim(session, NOW, "b", limit=1)) == sorted(news)
 
 
 def test_materialize_twice_writes_nothing_new(ctx: AppContext) -> None:

@@ -6,6 +6,7 @@ metrics and the Telegram notifier can share them without importing the dispatch 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ class OutgoingReminder:
     items: list[ReminderItem]
     catch_up: bool
     views: list[ItemView] = field(default_factory=list)
+    # The local day of the digest this is (None: a snooze someone asked for, on its own).
+    digest_day: dt.date | None = None
 
 
 @dataclass(frozen=True)

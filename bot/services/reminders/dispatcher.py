@@ -1,8 +1,10 @@
 """The dispatcher: claim due reminders, decide what to post, post it, record it.
 
-Per chat, everything claimed in one wave goes out as one message: a single reminder, or a
-digest when several are due together or when the bot catches up after downtime (then only
-the latest reminder of each occurrence is shown; older lead-time ones are superseded).
+Per chat, everything claimed in one wave goes out as one message. Routine reminders are timed
+to the enterprise's digest moment (``bot.domain.digest``), so that message is the day's
+digest; after downtime it is a catch-up (only the latest reminder of each occurrence is
+shown; older lead-time ones are superseded). In ``due_only`` mode a day that would only
+announce what is days away stays quiet (those rows are skipped as ``quiet``).
 Reminders for occurrences that are already done are skipped, never posted. A group that
 muted the bot keeps its enterprise: its reminders are held (``bot.services.mutes``) and go out
 as one catch-up digest when the bot may write again.
@@ -15,10 +17,12 @@ import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bot.domain.reminder_kind import ReminderKind
+from bot.domain.digest import DigestMode, worth_sending
+from bot.domain.reminder_kind import Family, ReminderKind, family_of
 from bot.errors import ChatGone, ChatMoved, ChatMuted, RetryLater, SendRejected, SendUnavailable
 from bot.services.context import AppContext
 from bot.services.reminders import mutes, outbox
@@ -43,6 +47,25 @@ __all__ = [
     "ReminderItem",
     "plan_chat",
 ]
+
+
+QUIET = "quiet"  # last_error of lead-time rows a "due_only" digest kept quiet about
+
+
+def digest_mode(enterprise: Enterprise) -> DigestMode:
+    try:
+        return DigestMode(enterprise.digest_mode)
+    except ValueError:
+        return DigestMode.DAILY
+
+
+def digest_day(
+    enterprise: Enterprise, items: list[ReminderItem], now: dt.datetime
+) -> dt.date | None:
+    """The local day of the digest, unless the message is only snoozes someone asked for."""
+    if all(family_of(i.kind) is Family.SNOOZE for i in items):
+        return None
+    return now.astimezone(ZoneInfo(enterprise.timezone)).date()
 
 
 def _rank(kind: str) -> tuple[int, str]:
@@ -82,7 +105,8 @@ def plan_chat(
 class Dispatcher:
     """Runs one dispatch at a time; several dispatchers may share one database.
 
-    A dispatch is a series of waves. A wave claims up to ``batch`` reminders, loads them and
+    A dispatch is a series of waves. A wave claims the due reminders of up to ``batch`` chats
+    (all of a chat's, so it gets one message), loads them and
     their enterprises with one query and posts one message per chat, up to ``concurrency``
     chats at a time (PTB's rate limiter paces the sends; one wave never holds two messages
     for the same chat, so per-chat order is kept). While waves come back full and clean the
@@ -133,16 +157,16 @@ class Dispatcher:
         next_tick = started + self.ctx.settings.dispatch_interval_seconds
         while True:
             wave_started, retried = time.monotonic(), report.retried
-            claimed = len(await self._wave(report))
+            chats = await self._wave(report)
             ended = time.monotonic()
-            if claimed < self.batch or report.retried > retried:
+            if chats < self.batch or report.retried > retried:
                 return report
             if ended + (ended - wave_started) > next_tick:
                 report.backlog = True
                 return report
 
-    async def _wave(self, report: DispatchReport) -> list[int]:
-        """Claim one batch and post it; returns the claimed ids."""
+    async def _wave(self, report: DispatchReport) -> int:
+        """Claim the due reminders of up to ``batch`` chats and post them; returns how many chats."""
         now = self.ctx.clock.now()
         lease = dt.timedelta(seconds=self.ctx.settings.claim_lease_seconds)
         claim = Claim.new(expires=now + lease)
@@ -156,7 +180,7 @@ class Dispatcher:
                 limit=self.batch,
             )
         if not ids:
-            return ids
+            return 0
         claim.held.update(ids)
         recorder = Recorder(self.ctx, self.notifier, claim, report)
         heartbeat = Heartbeat(
@@ -173,9 +197,10 @@ class Dispatcher:
                 heartbeat.confirm()
                 await self._dispatch_chat(recorder, enterprise, rows, now, catch_up_after)
 
+        chats = self._load(ids)
         try:
             outcomes = await asyncio.gather(
-                *(post(e, rows) for e, rows in self._load(ids).values()), return_exceptions=True
+                *(post(e, rows) for e, rows in chats.values()), return_exceptions=True
             )
         finally:
             renewing.cancel()
@@ -184,7 +209,7 @@ class Dispatcher:
         for outcome in outcomes:  # a crash mid-wave still surfaces, after the other chats
             if isinstance(outcome, BaseException):
                 raise outcome
-        return ids
+        return len(chats)
 
     async def _dispatch_chat(
         self,
@@ -202,6 +227,9 @@ class Dispatcher:
         send_ids = [i.reminder_id for i in items]
         if not items:
             return
+        if not worth_sending([i.kind for i in items], digest_mode(enterprise)):
+            report.skipped += recorder.close(send_ids, ReminderState.SKIPPED, QUIET)
+            return
         if not enterprise.active:
             report.fail(recorder.close(send_ids, ReminderState.FAILED, "inactive"), "inactive")
             return
@@ -210,8 +238,9 @@ class Dispatcher:
             return
         try:
             views = views_for(self.ctx, items)
+            day = digest_day(enterprise, items, now)
             message_id = await self.notifier.send_reminder(
-                OutgoingReminder(enterprise, items, catch_up, views)
+                OutgoingReminder(enterprise, items, catch_up, views, day)
             )
         except ChatMoved as moved:
             recorder.moved(enterprise, send_ids, moved.new_chat_id)

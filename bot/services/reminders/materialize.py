@@ -1,5 +1,8 @@
 """Write an enterprise's coming occurrences and their reminders to the database (the outbox).
 
+Routine reminders are timed to the enterprise's daily digest (``bot.domain.digest``), so all
+of a day's reminders are claimed together and posted as one message.
+
 Idempotent: occurrences are keyed by (enterprise, key) and reminders by (occurrence, kind), so
 running it twice, or from two processes, writes each row once. Reminders whose fire time lies
 before the enterprise was set up are not written: nobody should be told about last week; nor
@@ -14,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.catalog import Catalog
+from bot.domain.digest import DigestSchedule, stored_time
 from bot.domain.recurrence import occurrences, plan_reminders
 from bot.domain.workcalendar import WorkCalendar
 from bot.domain.workpattern import WorkPattern
@@ -21,6 +25,12 @@ from bot.store.models import DisabledObligation, Enterprise, OccurrenceRow
 from bot.store.upsert import insert_ignore
 
 LOOKBACK_DAYS = 31
+
+
+def digest_schedule(enterprise: Enterprise, calendar: WorkCalendar) -> DigestSchedule:
+    """When the enterprise's digest goes out: its time, on its working (or every) day."""
+    pattern = WorkPattern.load(enterprise.work_pattern, enterprise.shift_starts)
+    return DigestSchedule(stored_time(enterprise.digest_time), pattern.continuous, calendar)
 
 
 def materialize(
@@ -51,6 +61,7 @@ def materialize(
     )
     path = catalog.lineage(enterprise.region)
     pattern = WorkPattern.load(enterprise.work_pattern, enterprise.shift_starts)
+    digest = digest_schedule(enterprise, calendar)
     for obligation in catalog.for_enterprise(
         enterprise.sector, enterprise.high_risk, enterprise.region
     ):
@@ -83,9 +94,11 @@ def materialize(
                     "status": "open",
                 }
             )
+            shift_start = occ.due if occ.shift is not None else None
             for reminder in plan_reminders(obligation, occ, calendar):
-                if reminder.fire_at >= enterprise.created_at:
-                    planned.append((occ.key, reminder.kind, reminder.fire_at.astimezone(dt.UTC)))
+                fire_at = digest.align(reminder.kind, reminder.fire_at, shift_start=shift_start)
+                if fire_at >= enterprise.created_at:
+                    planned.append((occ.key, reminder.kind, fire_at.astimezone(dt.UTC)))
     insert_ignore(session, SQLModel.metadata.tables["occurrence"], occ_rows)
     keys = {key for key, _, _ in planned}
     ids = (

@@ -1,7 +1,8 @@
 """Claiming due reminders from the outbox atomically, and recording what became of them.
 
-One statement claims a batch: ``UPDATE … WHERE id IN (SELECT … [FOR UPDATE SKIP LOCKED]
-LIMIT n) RETURNING id``. On PostgreSQL concurrent dispatchers skip each other's rows; SQLite
+A claim takes whole chats: it picks up to n enterprises with due rows, then claims all their
+due rows in one statement, ``UPDATE … WHERE id IN (SELECT … [FOR UPDATE SKIP LOCKED])
+RETURNING id``. On PostgreSQL concurrent dispatchers skip each other's rows; SQLite
 serializes writers, so the single statement is atomic there too. A claim carries a lease: a
 dispatcher that dies mid-send leaves rows that another picks up after ``claimed_until``.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, case, select, update
+from sqlalchemy import ColumnElement, and_, case, func, select, update
 from sqlmodel import Session, SQLModel
 
 from bot.domain.reminder_kind import LEAD_SQL_PATTERN, SNOOZE_SQL_PATTERN, Family, ReminderKind
@@ -36,18 +37,32 @@ def claim_due(
     lease: dt.timedelta,
     limit: int,
 ) -> list[int]:
-    """Claim up to ``limit`` due reminders: due/overdue before lead-time ones, oldest first."""
+    """Claim every due reminder of up to ``limit`` chats (enterprises).
+
+    By chat, so that a chat's items go out together as one digest however large the backlog;
+    chats with something due or overdue come before chats with only lead-time news, then the
+    oldest first.
+    """
     c = _R.c
     claimable = (c.state == ReminderState.PENDING.value) | (
         (c.state == ReminderState.CLAIMED.value) & (c.claimed_until < now)
     )
-    lead_last = case((c.kind.like(LEAD_SQL_PATTERN), 1), else_=0)
-    pick = (
-        select(c.id)
-        .where(c.fire_at <= now, claimable)
-        .order_by(lead_last, c.fire_at, c.id)
-        .limit(limit)
-    )
+    due = (c.fire_at <= now) & claimable
+    only_lead = func.min(case((c.kind.like(LEAD_SQL_PATTERN), 1), else_=0))
+    chats = [
+        row[0]
+        for row in session.execute(
+            select(c.enterprise_id)
+            .where(due)
+            .group_by(c.enterprise_id)
+            .order_by(only_lead, func.min(c.fire_at), c.enterprise_id)
+            .limit(limit)
+        )
+    ]
+    if not chats:
+        session.commit()
+        return []
+    pick = select(c.id).where(due, c.enterprise_id.in_(chats))
     if session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     stmt = (

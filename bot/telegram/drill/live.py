@@ -145,7 +145,8 @@ async def post_drill(
         _drill, snap = _snapshot(ctx, session, drill_id)
     texts = texts_for(ctx, renderer, snap.enterprise.locale)
     chat_id = snap.enterprise.chat_id
-    scenario = await send_html(bot, chat_id, *texts.scenario_message(snap, live=True))
+    # The alarm: the one drill message that notifies (a drill cannot wait for the digest).
+    scenario = await send_html(bot, chat_id, *texts.scenario_message(snap, live=True), silent=False)
     text, markup = texts.headcount_message(snap, live=True)
     headcount = await send_html(bot, chat_id, text, markup)
     if editor is not None:

@@ -2,20 +2,69 @@
 
 from __future__ import annotations
 
-from telegram import Chat, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.telegram.commands import GROUP_COMMANDS, PRIVATE_COMMANDS
+from bot.services import enterprises
+from bot.telegram.commands import ROLES
 from bot.telegram.common import Context, chat_locale, reply, rt
+from bot.telegram.setup.handlers import setup_command
+
+# t.me/<bot>?startgroup=<payload>: Telegram adds the bot, then posts "/start <payload>" there.
+STARTGROUP_PAYLOAD = "setup"
+
+
+def _private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == Chat.PRIVATE
 
 
 async def help_command(update: Update, context: Context) -> None:
+    """Every command under its role (private chats see their own first), with an example."""
+    private, renderer, locale = _private(update), rt(context).renderer, chat_locale(context, update)
+    roles = sorted(ROLES, key=lambda role: role[0] != "private") if private else ROLES
+    sections = [
+        (
+            role,
+            renderer.text(locale, "help/role", role=role),
+            [
+                (
+                    name,
+                    renderer.text(locale, f"commands/{name}"),
+                    renderer.text(locale, "help/example", name=name, private=role == "private"),
+                )
+                for name in names
+            ],
+        )
+        for role, names in roles
+    ]
+    await reply(update, context, "help/help", private=private, sections=sections)
+
+
+async def start_command(update: Update, context: Context) -> None:
+    """Private: what the bot is, with an "add me to your group" link. In a group that is not
+    set up yet, ``/start setup`` (the link's payload) asks for the setup; else it is /help."""
     chat = update.effective_chat
-    private = chat is not None and chat.type == Chat.PRIVATE
-    renderer, locale = rt(context).renderer, chat_locale(context, update)
-    names = PRIVATE_COMMANDS if private else GROUP_COMMANDS
-    commands = [(name, renderer.text(locale, f"commands/{name}")) for name in names]
-    await reply(update, context, "help/help", private=private, commands=commands)
+    assert chat is not None
+    if _private(update):
+        await reply(update, context, "help/start", markup=_add_to_group(context, update))
+        return
+    with rt(context).ctx.session() as session:
+        enterprise = enterprises.get_by_chat(session, chat.id)
+    if context.args and (enterprise is None or not enterprise.active):
+        context.args = []  # the payload is not a sector: ask for everything
+        await setup_command(update, context)
+        return
+    await help_command(update, context)
+
+
+def _add_to_group(context: Context, update: Update) -> InlineKeyboardMarkup | None:
+    username = context.bot.username  # from getMe, which PTB calls at start-up
+    if not username:
+        return None
+    label = rt(context).renderer.text(chat_locale(context, update), "help/add_to_group")
+    url = f"https://t.me/{username}?startgroup={STARTGROUP_PAYLOAD}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -31,7 +80,7 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
-    return [CommandHandler(["start", "help"], help_command)]
+    return [CommandHandler("start", start_command), CommandHandler("help", help_command)]
 
 
 async def unknown_button(update: Update, context: Context) -> None:

@@ -5,35 +5,76 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.domain.digest import stored_time
+from bot.domain.reminder_kind import Family, family_of
 from bot.domain.snooze import snooze_until
 from bot.errors import DomainError, StaleButton
 from bot.services.evidence import records as evidence
-from bot.services.reminders import confirmations, outbox
-from bot.services.reminders.views import views_for_message
+from bot.services.reminders import confirmations, outbox, tidy
+from bot.services.reminders.views import (
+    item_views,
+    occurrence_ids_of_message,
+    views_for_message,
+)
 from bot.store.models import Enterprise, OccurrenceRow
-from bot.telegram.callbacks import SNOOZE_CHOICES, Confirm, Snooze, SnoozeMenu, Undo, decode, encode
+from bot.telegram.callbacks import (
+    SNOOZE_CHOICES,
+    Confirm,
+    ShowSources,
+    Snooze,
+    SnoozeMenu,
+    Undo,
+    decode,
+)
 from bot.telegram.common import Context, answer_error, chat_locale, display_name, rt
 from bot.telegram.quiz.flow import quiz_offer_markup
-from bot.telegram.reminders.presenter import reminder_message
+from bot.telegram.reminders.presenter import item_menu, reminder_message, stale_message
 from bot.telegram.sending import edit_pressed, send_html
 
 UNDO_WINDOW = dt.timedelta(minutes=10)
 
 
 async def refresh(
-    update: Update, context: Context, enterprise: Enterprise, occ: OccurrenceRow
+    update: Update,
+    context: Context,
+    enterprise: Enterprise,
+    occ: OccurrenceRow,
+    *,
+    show_sources: bool = False,
 ) -> None:
-    """Re-render the reminder message the button was pressed on."""
+    """Re-render the reminder message the button was pressed on (a tidied one stays tidied)."""
     query, runtime = update.callback_query, rt(context)
     assert query is not None and query.message is not None
-    ctx = runtime.ctx
+    ctx, message = runtime.ctx, query.message
+    now = ctx.clock.now()
     with ctx.session() as session:
-        views = views_for_message(session, ctx.catalog, enterprise, query.message.message_id, occ)
+        views = views_for_message(session, ctx.catalog, enterprise, message.message_id, occ)
+        tidied = tidy.is_tidied(session, enterprise.id or 0, message.message_id)
+        posted = bool(
+            occurrence_ids_of_message(
+                session, enterprise_id=enterprise.id or 0, message_id=message.message_id
+            )
+        )
+    if tidied:
+        await edit_pressed(
+            query, stale_message(runtime.renderer, ctx.catalog, enterprise, views, now)
+        )
+        return
+    # a digest keeps its header; a snooze, or an item pressed in /due's list, shows alone
+    digest = posted and any(family_of(v.kind) is not Family.SNOOZE for v in views)
+    day = message.date.astimezone(ZoneInfo(enterprise.timezone)).date() if digest else None
     text, keyboard = reminder_message(
-        runtime.renderer, ctx.catalog, enterprise, views, catch_up=False, now=ctx.clock.now()
+        runtime.renderer,
+        ctx.catalog,
+        enterprise,
+        views,
+        catch_up=False,
+        now=now,
+        digest_day=day,
+        show_sources=show_sources,
     )
     await edit_pressed(query, text, keyboard)
 
@@ -127,7 +168,13 @@ async def snooze_pressed(update: Update, context: Context) -> None:
             )
             if isinstance(data, Snooze) and data.choice != "no":
                 tz = ZoneInfo(enterprise.timezone)
-                until = snooze_until(ctx.clock.now(), data.choice, tz=tz, calendar=ctx.calendar)
+                until = snooze_until(
+                    ctx.clock.now(),
+                    data.choice,
+                    tz=tz,
+                    calendar=ctx.calendar,
+                    morning=stored_time(enterprise.digest_time),
+                )
                 outbox.add_snooze(
                     session,
                     occurrence_id=occ.id or 0,
@@ -139,18 +186,10 @@ async def snooze_pressed(update: Update, context: Context) -> None:
         return
     locale = enterprise.locale
     if isinstance(data, SnoozeMenu):
-        choices = [*SNOOZE_CHOICES, "no"]
-        rows = [
-            [
-                InlineKeyboardButton(
-                    runtime.renderer.text(locale, "buttons/snooze_choice", choice=c),
-                    callback_data=encode(Snooze(data.occurrence_id, c)),
-                )
-                for c in choices
-            ]
-        ]
+        with ctx.session() as session:
+            (view,) = item_views(session, ctx.catalog, [("due", occ)])
         await query.answer()
-        await edit_pressed(query, None, InlineKeyboardMarkup(rows))
+        await edit_pressed(query, None, item_menu(runtime.renderer, locale, view, SNOOZE_CHOICES))
         return
     if data.choice == "no":
         await query.answer()
@@ -191,9 +230,29 @@ async def undo_pressed(update: Update, context: Context) -> None:
     await refresh(update, context, enterprise, occ)
 
 
+async def sources_pressed(update: Update, context: Context) -> None:
+    """📖: show or hide the 依据 of the message's items (the message is edited, none is sent)."""
+    query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
+    assert query is not None and chat is not None
+    data, ctx = decode(query.data), runtime.ctx
+    try:
+        if not isinstance(data, ShowSources):
+            raise StaleButton()
+        with ctx.session() as session:
+            enterprise, occ = confirmations.occurrence_for_chat(
+                session, occurrence_id=data.occurrence_id, chat_id=chat.id
+            )
+    except DomainError as error:
+        await answer_error(update, context, error)
+        return
+    await query.answer()
+    await refresh(update, context, enterprise, occ, show_sources=data.show)
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CallbackQueryHandler(confirm_pressed, pattern=r"^cf:"),
         CallbackQueryHandler(snooze_pressed, pattern=r"^s[mz]:"),
         CallbackQueryHandler(undo_pressed, pattern=r"^ud:"),
+        CallbackQueryHandler(sources_pressed, pattern=r"^sr:"),
     ]

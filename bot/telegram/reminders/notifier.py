@@ -12,6 +12,7 @@ Telegram's answers become the outbox's exceptions here: chat-level ones in ``sen
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import Bot
@@ -22,8 +23,11 @@ from bot.errors import SendRejected, SendUnavailable
 from bot.render import Renderer
 from bot.services.context import AppContext
 from bot.services.reminders.dispatch_types import OfficerNotice, OutgoingReminder
+from bot.services.reminders.views import ItemView
 from bot.store.models import Enterprise
 from bot.telegram.reminders.presenter import item_context, reminder_message
+from bot.telegram.reminders.tidying import tidy_older
+from bot.telegram.reminders.topic import send_to_topic
 from bot.telegram.sending import rejection_reason, send_html
 
 log = logging.getLogger(__name__)
@@ -72,34 +76,50 @@ class TelegramNotifier:
         now = self.ctx.clock.now()
         enterprise = outgoing.enterprise
         text, keyboard = reminder_message(
-            self.renderer, self.ctx.catalog, enterprise, views, catch_up=outgoing.catch_up, now=now
+            self.renderer,
+            self.ctx.catalog,
+            enterprise,
+            views,
+            catch_up=outgoing.catch_up,
+            now=now,
+            digest_day=outgoing.digest_day,
         )
         # No waiting inside the rate limiter on a 429: the outbox parks this chat's rows
-        # and the wave goes on with the other chats.
+        # and the wave goes on with the other chats. Reminders notify: they are the digest.
         try:
-            message = await send_html(self.bot, enterprise.chat_id, text, keyboard, retry_429=False)
+            message = await send_to_topic(
+                self.bot, self.ctx, self.renderer, enterprise, text, keyboard
+            )
         except BadRequest as exc:  # not one of the chat-level answers send_html maps
             raise SendRejected(rejection_reason(exc.message), exc.message) from exc
         except TelegramError as exc:  # timeouts, 5xx, network: Telegram's side, retried
             raise SendUnavailable(f"{type(exc).__name__}: {exc.message}"[:120]) from exc
+        if outgoing.digest_day is not None:
+            await tidy_older(self.bot, self.ctx, self.renderer, enterprise, message.message_id)
         escalated = [v for v in views if family_of(v.kind) is Family.ESCALATE]
         if escalated and enterprise.safety_officer_id:
-            items = [item_context(self.ctx.catalog, enterprise, v, now) for v in escalated]
-            note = self.renderer.render(
-                enterprise.locale,
-                "reminders/escalation_private",
-                enterprise=enterprise.name,
-                items=items,
-            )
-            try:
-                await send_html(self.bot, enterprise.safety_officer_id, note)
-            except Exception as exc:  # best effort: the group got the reminder anyway
-                log.info(
-                    "escalation to the safety officer of enterprise %s not delivered: %s",
-                    enterprise.id,
-                    type(exc).__name__,
-                )
+            await self._tell_escalation(enterprise, escalated, now)
         return message.message_id
+
+    async def _tell_escalation(
+        self, enterprise: Enterprise, escalated: list[ItemView], now: dt.datetime
+    ) -> None:
+        assert enterprise.safety_officer_id is not None
+        items = [item_context(self.ctx.catalog, enterprise, v, now) for v in escalated]
+        note = self.renderer.render(
+            enterprise.locale,
+            "reminders/escalation_private",
+            enterprise=enterprise.name,
+            items=items,
+        )
+        try:
+            await send_html(self.bot, enterprise.safety_officer_id, note)
+        except Exception as exc:  # best effort: the group got the reminder anyway
+            log.info(
+                "escalation to the safety officer of enterprise %s not delivered: %s",
+                enterprise.id,
+                type(exc).__name__,
+            )
 
     async def notify_officer(self, enterprise: Enterprise, notice: OfficerNotice) -> None:
         await tell_officer(self.bot, self.ctx, self.renderer, enterprise, notice)

@@ -1,7 +1,9 @@
 """Reminder messages as the group sees them: text from templates, buttons from the codec.
 
-Used both when the dispatcher posts a reminder and when a button press edits it, so the two
-always look the same.
+A digest groups its items into overdue, due today and coming due; each item's button row
+names it (``✅ 疏散逃生演练·生产区``); the 依据 (sources) sit behind one 📖 button. Used when
+the dispatcher posts, when a press edits the message and when a newer digest tidies it, so
+they always look the same.
 """
 
 from __future__ import annotations
@@ -14,13 +16,24 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog import Catalog
 from bot.catalog.models import Kind
-from bot.domain.reminder_kind import family_of
+from bot.domain.reminder_kind import Family, family_of
 from bot.render import Renderer
 from bot.services.reminders.views import ItemView
 from bot.store.models import Enterprise, OccurrenceStatus
-from bot.telegram.callbacks import AddEvidence, Confirm, ShowEvidence, SnoozeMenu, Undo, encode
+from bot.telegram.callbacks import (
+    AddEvidence,
+    Callback,
+    Confirm,
+    ShowEvidence,
+    ShowSources,
+    Snooze,
+    SnoozeMenu,
+    Undo,
+    encode,
+)
 
 MAX_ROWS = 24
+SECTIONS = ("overdue", "today", "soon", "campaign")
 
 
 def _sources(catalog: Catalog, obligation_id: str, locale: str) -> list[dict[str, str]]:
@@ -42,7 +55,15 @@ def item_context(
     obligation = catalog.obligations.get(occ.obligation_id)
     tz = ZoneInfo(enterprise.timezone)
     due_day = occ.due_at.astimezone(tz).date()
+    days_left = (due_day - now.astimezone(tz).date()).days
+    if obligation is not None and obligation.kind is Kind.CAMPAIGN:
+        state = "campaign"
+    else:
+        state = "soon" if days_left > 0 else "today" if days_left == 0 else "overdue"
     return {
+        "state": state,
+        "escalated": family_of(view.kind) is Family.ESCALATE
+        and enterprise.safety_officer_id is not None,
         "family": family_of(view.kind).value,
         "title": obligation.title.get(locale) if obligation else occ.obligation_id,
         "description": obligation.description.get(locale) if obligation else "",
@@ -50,7 +71,8 @@ def item_context(
         "due": occ.due_at,
         "tz": enterprise.timezone,
         "window_start": occ.window_start,
-        "days_left": (due_day - now.astimezone(tz).date()).days,
+        "days_left": days_left,
+        "overdue_days": max(0, -days_left),
         "quota": occ.quota,
         "count": len(view.confirmations),
         "done": occ.status == OccurrenceStatus.DONE.value,
@@ -68,61 +90,84 @@ def _is_campaign(catalog: Catalog, obligation_id: str) -> bool:
     return obligation is not None and obligation.kind is Kind.CAMPAIGN
 
 
+def item_name(catalog: Catalog, enterprise: Enterprise, view: ItemView, renderer: Renderer) -> str:
+    """``疏散逃生演练·生产区``: how a button names its item."""
+    occ = view.occurrence
+    obligation = catalog.obligations.get(occ.obligation_id)
+    title = obligation.title.get(enterprise.locale) if obligation else occ.obligation_id
+    return renderer.text(enterprise.locale, "buttons/item_name", title=title, area=occ.area)
+
+
 def _buttons(
-    renderer: Renderer, locale: str, view: ItemView, title: str, several: bool
+    renderer: Renderer, locale: str, view: ItemView, name: str
 ) -> list[InlineKeyboardButton]:
+    """``✅ name`` (or ``↩️ 撤销 name`` once done) and ``⋯`` for snooze and evidence."""
+    occ_id = view.occurrence.id or 0
+    done = view.occurrence.status == OccurrenceStatus.DONE.value
+    main = ("undo", Undo(occ_id)) if done else ("confirm", Confirm(occ_id))
+    return [
+        InlineKeyboardButton(
+            renderer.text(locale, f"buttons/{main[0]}", name=name), callback_data=encode(main[1])
+        ),
+        InlineKeyboardButton(
+            renderer.text(locale, "buttons/more"), callback_data=encode(SnoozeMenu(occ_id))
+        ),
+    ]
+
+
+def item_menu(
+    renderer: Renderer, locale: str, view: ItemView, choices: tuple[str, ...]
+) -> InlineKeyboardMarkup:
+    """What ``⋯`` opens for one item: snooze choices (if open), evidence, and back."""
     occ_id = view.occurrence.id or 0
     done = view.occurrence.status == OccurrenceStatus.DONE.value
 
-    def label(name: str, **values: object) -> str:
-        return renderer.text(locale, f"buttons/{name}", **values)
+    def button(label: str, callback: Callback, **values: object) -> InlineKeyboardButton:
+        text = renderer.text(locale, f"buttons/{label}", **values)
+        return InlineKeyboardButton(text, callback_data=encode(callback))
 
-    row: list[InlineKeyboardButton] = []
+    rows = []
     if not done:
-        row.append(
-            InlineKeyboardButton(
-                label("confirm", title=title, several=several),
-                callback_data=encode(Confirm(occ_id)),
-            )
-        )
-        row.append(
-            InlineKeyboardButton(
-                label("snooze", several=several), callback_data=encode(SnoozeMenu(occ_id))
-            )
-        )
-    else:
-        row.append(
-            InlineKeyboardButton(label("undo", several=several), callback_data=encode(Undo(occ_id)))
-        )
-    row.append(
-        InlineKeyboardButton(
-            label("add_evidence", several=several), callback_data=encode(AddEvidence(occ_id))
-        )
-    )
-    if view.evidence and not several:
-        row.append(
-            InlineKeyboardButton(
-                label("show_evidence", count=view.evidence),
-                callback_data=encode(ShowEvidence(occ_id)),
-            )
-        )
-    return row
+        rows.append([button("snooze_choice", Snooze(occ_id, c), choice=c) for c in choices])
+    evidence = [button("add_evidence", AddEvidence(occ_id))]
+    if view.evidence:
+        evidence.append(button("show_evidence", ShowEvidence(occ_id), count=view.evidence))
+    rows.append(evidence)
+    rows.append([button("snooze_choice", Snooze(occ_id, "no"), choice="no")])
+    return InlineKeyboardMarkup(rows)
 
 
 def reminder_keyboard(
-    renderer: Renderer, catalog: Catalog, enterprise: Enterprise, views: list[ItemView]
+    renderer: Renderer,
+    catalog: Catalog,
+    enterprise: Enterprise,
+    views: list[ItemView],
+    *,
+    sources_shown: bool | None = None,
 ) -> InlineKeyboardMarkup | None:
-    several = len(views) > 1
-    rows = []
-    for view in views:
-        if _is_campaign(catalog, view.occurrence.obligation_id):
-            continue
-        obligation = catalog.obligations.get(view.occurrence.obligation_id)
-        title = (
-            obligation.title.get(enterprise.locale) if obligation else view.occurrence.obligation_id
-        )
-        rows.append(_buttons(renderer, enterprise.locale, view, title, several))
-    return InlineKeyboardMarkup(rows[:MAX_ROWS]) if rows else None
+    """A row per item (campaigns have none); with ``sources_shown`` set, a 📖 toggle below."""
+    rows = [
+        _buttons(renderer, enterprise.locale, view, item_name(catalog, enterprise, view, renderer))
+        for view in views
+        if not _is_campaign(catalog, view.occurrence.obligation_id)
+    ][:MAX_ROWS]
+    if sources_shown is not None and views:
+        toggle = ShowSources(views[0].occurrence.id or 0, not sources_shown)
+        label = renderer.text(enterprise.locale, "buttons/sources", shown=sources_shown)
+        rows.append([InlineKeyboardButton(label, callback_data=encode(toggle))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _sections(
+    renderer: Renderer, locale: str, contexts: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """Items rendered and grouped: overdue, due today, coming due, campaigns (in that order)."""
+    grouped: dict[str, list[Markup]] = {key: [] for key in SECTIONS}
+    for ctx in contexts:
+        state = str(ctx["state"])
+        rendered = renderer.render(locale, "reminders/item", **ctx)
+        grouped[state].append(Markup(rendered))  # noqa: S704 - an autoescaping template's output
+    return [{"key": key, "items": items} for key, items in grouped.items() if items]
 
 
 def reminder_message(
@@ -133,15 +178,32 @@ def reminder_message(
     *,
     catch_up: bool,
     now: dt.datetime,
+    digest_day: dt.date | None = None,
+    show_sources: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The text and keyboard of a reminder (one item) or a digest (several)."""
+    """The text and keyboard of a digest (``digest_day`` set) or a single reminder (a snooze)."""
     locale = enterprise.locale
-    items = []
-    for view in views:
-        ctx = item_context(catalog, enterprise, view, now) | {"compact": len(views) > 1}
-        # rendered by an autoescaping template, so safe to embed:
-        items.append(Markup(renderer.render(locale, f"reminders/{ctx['family']}", **ctx)))  # noqa: S704
+    contexts = [item_context(catalog, enterprise, view, now) for view in views]
     text = renderer.render(
-        locale, "reminders/message", items=items, catch_up=catch_up, enterprise=enterprise.name
+        locale,
+        "reminders/message",
+        sections=_sections(renderer, locale, contexts),
+        digest_day=digest_day,
+        catch_up=catch_up,
+        show_sources=show_sources,
+        explained=contexts,
     )
-    return text, reminder_keyboard(renderer, catalog, enterprise, views)
+    keyboard = reminder_keyboard(renderer, catalog, enterprise, views, sources_shown=show_sources)
+    return text, keyboard
+
+
+def stale_message(
+    renderer: Renderer,
+    catalog: Catalog,
+    enterprise: Enterprise,
+    views: list[ItemView],
+    now: dt.datetime,
+) -> str:
+    """A superseded reminder: where each of its items now stands, no buttons."""
+    contexts = [item_context(catalog, enterprise, view, now) for view in views]
+    return renderer.render(enterprise.locale, "reminders/stale", items=contexts)
