@@ -18,59 +18,33 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import fanout, materialize, startup, updates
+from bench import fanout, materialize, startup, updates, wave_presses
 from bench.common import quiet
 from bench.report import Figures, machine, results_md, table
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 FULL: dict[str, dict[str, Any]] = {
-    "fanout_off": {"enterprises": 1000, "items": 10, "lead": 5},
-    "fanout_configured": {
-        "enterprises": 1000,
-        "items": 10,
-        "lead": 5,
-        "limited": "configured",
-        "rtt": 0.1,
-        "deadline": 60.0,
-    },
-    "fanout_paced": {
-        "enterprises": 1000,
-        "items": 10,
-        "lead": 5,
-        "limited": "paced",
-        "rtt": 0.1,
-        "wake": True,
-    },
-    "updates": {"chats": 200, "people": 5, "items": 5},
-    "materialize_year": {"enterprises": 10_000, "sample": 250, "days": 365},
-    "materialize_default": {"enterprises": 10_000, "sample": 250, "days": 45},
+    "fanout_off": {"enterprises": 1000, "items": 10, "lead": 5, "runs": 3},
+    "fanout_shipped": {"enterprises": 2000, "rtt": 0.1, "runs": 3},
+    "updates": {"chats": 200, "people": 5, "items": 5, "rounds": 3},
+    "updates_wave": {"wave": 2000, "pressers": 40, "people": 5, "items": 5, "rate": 10.0},
+    "materialize_default": {"enterprises": 10_000, "days": 45},
+    "materialize_pg": {"enterprises": 10_000, "days": 45, "postgres": True},
+    "materialize_year": {"enterprises": 1_000, "days": 365, "loop": False},
     "stats": {"enterprises": 1000, "confirmations": 1_000_000, "office": 200, "runs": 10},
     "startup": {"enterprises": 10_000},
     "profile_fanout": {"enterprises": 200, "items": 10, "lead": 5},
     "profile_updates": {"chats": 40, "people": 5, "items": 5},
 }
 QUICK: dict[str, dict[str, Any]] = {
-    "fanout_off": {"enterprises": 6, "items": 4, "lead": 2},
-    "fanout_configured": {
-        "enterprises": 6,
-        "items": 4,
-        "lead": 2,
-        "limited": "configured",
-        "rtt": 0.01,
-        "deadline": 10.0,
-    },
-    "fanout_paced": {
-        "enterprises": 6,
-        "items": 4,
-        "lead": 2,
-        "limited": "paced",
-        "rtt": 0.01,
-        "wake": True,
-    },
-    "updates": {"chats": 3, "people": 2, "items": 2},
-    "materialize_year": {"enterprises": 100, "sample": 2, "days": 30},
-    "materialize_default": {"enterprises": 100, "sample": 2, "days": 10},
+    "fanout_off": {"enterprises": 6, "items": 4, "lead": 2, "runs": 1},
+    "fanout_shipped": {"enterprises": 6, "rtt": 0.01, "runs": 1, "deadline": 30.0},
+    "updates": {"chats": 3, "people": 2, "items": 2, "rounds": 1},
+    "updates_wave": {"wave": 6, "pressers": 2, "people": 2, "items": 2, "rate": 20.0},
+    "materialize_default": {"enterprises": 30, "days": 10},
+    "materialize_pg": {"enterprises": 30, "days": 10, "postgres": True},
+    "materialize_year": {"enterprises": 10, "days": 30, "loop": False},
     "stats": {"enterprises": 20, "confirmations": 2_000, "office": 10, "runs": 2},
     "startup": {"enterprises": 20, "settle": 0.2},
     "profile_fanout": {"enterprises": 4, "items": 2, "lead": 1},
@@ -120,34 +94,43 @@ def collect(
     }
     fan_profile, upd_profile = profiles.values()
     steps: list[tuple[str, str, Callable[[], Any]]] = [
-        ("fanout_off", "1a fan-out, limits off", lambda: fanout.run(**sizes["fanout_off"])),
+        ("fanout_off", "1a fan-out, limits off", lambda: fanout.raw(**sizes["fanout_off"])),
         (
-            "fanout_configured",
-            "1b fan-out, limits as configured",
-            lambda: fanout.run(**sizes["fanout_configured"]),
-        ),
-        (
-            "fanout_paced",
-            "1b fan-out, paced limiter + wake on backlog",
-            lambda: fanout.run(**sizes["fanout_paced"]),
+            "fanout_shipped",
+            "1b fan-out as shipped, Telegram's limits",
+            lambda: fanout.shipped(**sizes["fanout_shipped"]),
         ),
         ("updates", "2 updates", lambda: updates.run(**sizes["updates"])),
         (
-            "materialize_year",
-            "3 materialization, a year",
-            lambda: materialize.run(**sizes["materialize_year"]),
+            "updates_wave",
+            "2b presses during a morning wave",
+            lambda: wave_presses.run(**sizes["updates_wave"]),
         ),
         (
             "materialize_default",
             "3 materialization, default horizon",
             lambda: materialize.run(**sizes["materialize_default"]),
         ),
+        (
+            "materialize_pg",
+            "3 materialization, default horizon, PostgreSQL",
+            lambda: (
+                materialize.run(**sizes["materialize_pg"])
+                if os.environ.get("DATABASE_URL_PG")
+                else "DATABASE_URL_PG is not set"
+            ),
+        ),
+        (
+            "materialize_year",
+            "3 materialization, a year",
+            lambda: materialize.run(**sizes["materialize_year"]),
+        ),
         ("stats", "4 office /stats", lambda: stats_figures(sizes["stats"])),
         ("startup", "5 start-up", lambda: startup.run(**sizes["startup"])),
         (
             "profile_fanout",
             "profile of 1a",
-            lambda: fanout.run(**sizes["profile_fanout"], bare=False, profile=fan_profile),
+            lambda: fanout.raw(**sizes["profile_fanout"], profile=fan_profile),
         ),
         (
             "profile_updates",

@@ -118,14 +118,25 @@ def seed_enterprises(engine: Engine, chat_ids: Sequence[int], *, now: dt.datetim
 
 
 def seed_reminders(
-    engine: Engine, enterprise_ids: Sequence[int], *, now: dt.datetime, items: int, lead: int
+    engine: Engine,
+    enterprise_ids: Sequence[int],
+    *,
+    now: dt.datetime,
+    items: int,
+    lead: int,
+    lead_only_every: int = 0,
 ) -> int:
     """Per enterprise ``items`` open occurrences, each with one reminder fired 5 minutes ago.
 
     The last ``lead`` of them are lead-time reminders (due in a week), the others due today or
-    overdue. Rows go in enterprise by enterprise, as materialization writes them.
+    overdue. With ``lead_only_every=n``, every n-th enterprise (the n-th, the 2n-th, …) has
+    only the ``lead`` lead-time ones: a morning where some groups have nothing due yet.
+    Rows go in enterprise by enterprise, as materialization writes them.
     """
     assert items <= len(DUTIES) and lead <= items
+    lead_only = set(
+        enterprise_ids[lead_only_every - 1 :: lead_only_every] if lead_only_every else ()
+    )
     occ, rem = SQLModel.metadata.tables["occurrence"], SQLModel.metadata.tables["reminder"]
     today = now.date()
     fire = now.astimezone(dt.UTC) - dt.timedelta(minutes=5)
@@ -151,6 +162,7 @@ def seed_reminders(
                 "window_end": today + dt.timedelta(days=7),
             }
             for e in enterprise_ids
+            if j >= items - lead or e not in lead_only
         ]
     occurrences.sort(key=lambda o: o["enterprise_id"])  # enterprise by enterprise
     with engine.begin() as conn:
@@ -228,6 +240,22 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
+
+
+def medians(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Per key, the median of the runs' numbers, whether a yes/no held in every run (the
+    first run's value for anything else), plus ``runs``: how a figure measured as several
+    (alternating) runs is shown."""
+    out: dict[str, Any] = {"runs": len(runs)}
+    for key, value in runs[0].items():
+        values = [r[key] for r in runs]
+        if all(isinstance(v, bool) for v in values):
+            out[key] = all(values)
+        elif all(isinstance(v, int | float) for v in values):
+            out[key] = median(values)
+        else:
+            out[key] = value
+    return out
 
 
 @contextmanager

@@ -45,8 +45,11 @@ class Settings(BaseSettings):
     # Sends Telegram refuses for a reason a retry may not fix (a closed topic, bad markup):
     # how many tries before the reminder is marked failed and the safety officer is told.
     reminder_max_failures: int = Field(default=5, ge=1, le=100)
-    # Telegram's flood limits, enforced client-side by PTB's AIORateLimiter.
-    rate_limit_overall_per_second: float = Field(default=30, gt=0)
+    # Telegram's flood limits, enforced client-side (bot/telegram/ratelimit.py, pacing.py).
+    # Overall: this rate on average, never a burst, and never more than the 30 requests
+    # Telegram may count in one second; 29, not 30: at 30/s the 31st request comes exactly a
+    # second after the first and any uneven arrival draws a 429.
+    rate_limit_overall_per_second: float = Field(default=29, gt=0)
     rate_limit_group_per_minute: float = Field(default=20, gt=0)
     rate_limit_group_period_seconds: float = Field(default=60, gt=0)
     rate_limit_max_retries: int = Field(default=3, ge=0)

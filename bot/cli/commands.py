@@ -14,12 +14,17 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from bot.cli.inputs import check_database
+from bot.clock import Clock
 from bot.config import Settings
 from bot.console import EXIT_USAGE, CliError, Console, setting_errors
 
 
-def run(settings: Settings, args: argparse.Namespace, console: Console) -> int:
-    """``safetybot run``: long polling, or the webhook server with ``--webhook-url``."""
+def run(
+    settings: Settings, args: argparse.Namespace, console: Console, clock: Clock | None = None
+) -> int:
+    """``safetybot run``: long polling, or the webhook server with ``--webhook-url``.
+
+    ``clock``: the system clock unless a caller injects one (the start-up benchmark)."""
     from bot.bootstrap import build_context
     from bot.logging_setup import configure_logging
     from bot.web.service import run_until_signalled
@@ -47,7 +52,7 @@ def run(settings: Settings, args: argparse.Namespace, console: Console) -> int:
     if settings.webhook_secret is not None:
         secrets.append(settings.webhook_secret.get_secret_value())
     configure_logging(settings.log_level, json_lines=settings.log_json, secrets=secrets)
-    return asyncio.run(run_until_signalled(build_context(settings)))
+    return asyncio.run(run_until_signalled(build_context(settings, clock)))
 
 
 def upcoming(settings: Settings, args: argparse.Namespace, console: Console, *, days: int) -> int:

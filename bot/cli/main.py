@@ -155,7 +155,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings, console: Console, cl
     from bot.cli import commands as cli_commands
 
     if args.command == "run":
-        return cli_commands.run(settings, args, console)
+        return cli_commands.run(settings, args, console, clock)
     if args.command == "demo":
         from bot.demo import run_demo
 

@@ -102,19 +102,41 @@ async def _act(
         )
     elif event.do in ("press", "vote", "photo"):
         await _interact(emu, event, user, chat)
+    elif event.do == "start":
+        private = emu.private_chat(user)
+        after = emu.cursor(private["id"])
+        emu.send_text(private, user, "/start")
+        await emu.wait_for_message(private["id"], after=after)
     elif event.do == "confirm" and event.obligation:
-        occurrence_id = _open_occurrence(bot, event.obligation, day)
-        data = f"cf:{occurrence_id}"
-        for message in reversed(emu.sent(chat["id"])):
-            if any(cb == data for _, cb in message.buttons()):
-                edits, after = len(message.edits), emu.cursor(chat["id"])
-                await emu.wait_for_callback_answer(
-                    emu.press_button(chat, user, message.message_id, data=data)
-                )
-                await _edited(emu, chat["id"], message.message_id, edits)
-                if event.expect:  # a follow-up the press asks for (the evidence prompt)
-                    await _follow_up(emu, chat["id"], event.expect, after)
-                break
+        await _confirm(bot, event, user, chat, day)
+
+
+def _carrying(emu: BotApiEmulator, chat_id: int, data: str) -> BotMessage | None:
+    return next(
+        (m for m in reversed(emu.sent(chat_id)) if any(cb == data for _, cb in m.buttons())),
+        None,
+    )
+
+
+async def _confirm(bot: LocalBot, event: Event, user: JSON, chat: JSON, day: dt.date) -> None:
+    """Press ✅ for the obligation's current occurrence: on the reminder that shows it, or
+    (once a newer digest tidied that one) on /due's list."""
+    emu = bot.emulator
+    assert event.obligation is not None
+    data = f"cf:{_open_occurrence(bot, event.obligation, day)}"
+    message = _carrying(emu, chat["id"], data)
+    if message is None:
+        after = emu.cursor(chat["id"])
+        emu.send_text(chat, user, "/due")
+        await emu.wait_for_message(chat["id"], after=after)
+        message = _carrying(emu, chat["id"], data)
+    if message is None:
+        raise LookupError(f"demo script: no ✅ for {event.obligation} on {day}")
+    edits, after = len(message.edits), emu.cursor(chat["id"])
+    await emu.wait_for_callback_answer(emu.press_button(chat, user, message.message_id, data=data))
+    await _edited(emu, chat["id"], message.message_id, edits)
+    if event.expect:  # a follow-up the press asks for (the evidence prompt)
+        await _follow_up(emu, chat["id"], event.expect, after)
 
 
 def _next_fire(bot: LocalBot, after: dt.datetime) -> dt.datetime | None:
@@ -150,14 +172,14 @@ async def _play(bot: LocalBot, script: DemoScript, tz: ZoneInfo, out: Transcript
             break
         moment = min(candidates)
         bot.clock.set(moment)
-        solicited = upcoming_event is not None and upcoming_event == moment
-        if solicited:
+        if upcoming_event is not None and upcoming_event == moment:
             event = events.pop(0)
             out.user_action(moment, event)
             await _act(bot, event, people, chat, moment.astimezone(tz).date())
-        else:
-            await bot.tick()
-        out.flush(moment, solicited=solicited)
+            out.flush(moment, solicited=True)
+        # the JobQueue's tick (every few seconds): what it posts nobody asked for
+        await bot.tick()
+        out.flush(moment, solicited=False)
 
 
 @dataclass(frozen=True)
@@ -170,10 +192,9 @@ class DemoFigures:
 
 
 def _unreminded(bot: LocalBot, first_day: dt.date, end: dt.datetime) -> list[str]:
-    """Occurrences due after the registration day and before ``end``, and not done before
-    then, that no reminder message named (those due on the registration day are listed by
-    /setup)."""
-    start = dt.datetime.combine(first_day + dt.timedelta(days=1), dt.time(0), tzinfo=end.tzinfo)
+    """Occurrences due from the registration day until ``end``, and not done before then,
+    that no reminder message named."""
+    start = dt.datetime.combine(first_day, dt.time(0), tzinfo=end.tzinfo)
     with bot.ctx.session() as session:
         due = session.exec(
             select(OccurrenceRow).where(

@@ -65,9 +65,14 @@ async def local_bot(
     database_url: str,
     clock: FakeClock,
     emulator: BotApiEmulator | None = None,
+    auto_tick: bool = False,
     **settings: Any,
 ) -> AsyncIterator[LocalBot]:
-    """Start emulator (unless given: then it outlives this bot, as for a restart) and bot."""
+    """Start emulator (unless given: then it outlives this bot, as for a restart) and bot.
+
+    ``auto_tick``: PTB's JobQueue ticks the runtime as in ``safetybot run`` (the benchmarks);
+    by default the caller ticks (``LocalBot.tick``), on its own clock.
+    """
     own_emulator = emulator is None
     emu = emulator or emulator_for(clock)
     if own_emulator:
@@ -84,7 +89,7 @@ async def local_bot(
     values.update(settings)
     ctx = build_context(Settings(_env_file=None, **values), clock)
     metrics = Metrics()
-    app = build_application(ctx, auto_tick=False, metrics=metrics)
+    app = build_application(ctx, auto_tick=auto_tick, metrics=metrics)
     await app.initialize()
     if app.post_init is not None:  # run_polling would call it: setMyCommands
         await app.post_init(app)

@@ -25,7 +25,8 @@ class Person(_Model):
 class Event(_Model):
     date: dt.date
     time: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
-    do: Literal["add_bot", "say", "confirm", "press", "vote", "photo"]
+    # start: the person opens a private chat with the bot (/start), so it can write to them
+    do: Literal["add_bot", "say", "start", "confirm", "press", "vote", "photo"]
     who: str
     text: str | None = None  # say: the message; press: the start of a button label; photo: caption
     obligation: str | None = None  # confirm

@@ -6,7 +6,9 @@ default) on one of its digest days (working days; every day for a continuous sit
 falls on one day is then claimed together and goes out as one message. A reminder that would
 fall on a day without a digest moves to the previous digest day if it announces something
 (a lead, a due day, a campaign), to the next one if it chases something overdue. A per-shift
-duty is listed in the last digest at or before its shift starts.
+duty is listed in the last digest at least half an hour before its shift starts, and no
+announcement comes after the moment it announces (a duty due at 09:00 with a 10:00 digest is
+in the previous day's digest).
 
 Snoozes are not moved: someone asked for that moment.
 """
@@ -22,6 +24,7 @@ from bot.domain.reminder_kind import Family, ReminderKind, family_of
 from bot.domain.workcalendar import WorkCalendar
 
 DEFAULT_TIME = dt.time(8, 0)
+SHIFT_LEAD = dt.timedelta(minutes=30)  # a shift's meeting is announced at least this early
 _MAX_SEARCH_DAYS = 40
 _CLOCK = re.compile("^([01]?\\d|2[0-3])[:\uff1a]([0-5]\\d)$")  # ASCII or full-width colon
 _CHASING = {Family.OVERDUE, Family.ESCALATE}
@@ -66,21 +69,37 @@ class DigestSchedule:
         return day
 
     def align(
-        self, kind: str, fire_at: dt.datetime, *, shift_start: dt.datetime | None
+        self,
+        kind: str,
+        fire_at: dt.datetime,
+        *,
+        shift_start: dt.datetime | None = None,
+        due: dt.datetime | None = None,
     ) -> dt.datetime:
-        """The digest moment a planned reminder (``kind`` at ``fire_at``) goes out in."""
+        """The digest moment a planned reminder (``kind`` at ``fire_at``) goes out in.
+
+        An announcement never comes after what it announces: if the day's digest is later
+        than ``due`` (a 09:00 duty, a 10:00 digest), the previous digest takes it; a shift's
+        meeting is in the last digest at least ``SHIFT_LEAD`` before the shift starts.
+        """
         family = family_of(kind)
         tz = fire_at.tzinfo
         assert tz is not None
         if family is Family.SNOOZE:
             return fire_at
+        if family in _CHASING:
+            return self.moment(self._day_from(fire_at.date(), 1), tz)
+        latest = due
+        day = fire_at.date()
         if shift_start is not None:
-            day = self._day_from(shift_start.date(), -1)
-            if self.moment(day, tz) > shift_start:
+            latest, day = shift_start - SHIFT_LEAD, shift_start.date()
+        day = self._day_from(day, -1)
+        if latest is not None:
+            for _ in range(_MAX_SEARCH_DAYS):
+                if self.moment(day, tz) <= latest:
+                    break
                 day = self._day_from(day - dt.timedelta(days=1), -1)
-            return self.moment(day, tz)
-        step = 1 if family in _CHASING else -1
-        return self.moment(self._day_from(fire_at.date(), step), tz)
+        return self.moment(day, tz)
 
 
 def worth_sending(kinds: list[str], mode: DigestMode) -> bool:

@@ -31,6 +31,7 @@ from bot.domain.workcalendar import WorkCalendar
 from bot.domain.workpattern import OFFICE_DAYS, WorkPattern
 
 ONE_DAY = dt.timedelta(days=1)
+EVENT_LABEL_PREFIX = "event-"  # the label of an event's occurrences: event-<ref>
 SHIFT_LEAD = dt.timedelta(minutes=30)  # a per-shift duty is reminded this long before the shift
 
 __all__ = [
@@ -225,7 +226,7 @@ def occurrence_for_event(
     if happened_at.tzinfo is None:
         raise ValueError("happened_at must be timezone-aware")
     day = happened_at.date()
-    label = f"event-{ref}"
+    label = f"{EVENT_LABEL_PREFIX}{ref}"
     if schedule.within_hours:
         due = happened_at + dt.timedelta(hours=schedule.within_hours)
         return Occurrence(obligation.id, area, label, day, due.date(), due, schedule.quota)

@@ -6,6 +6,7 @@ no data and have fixed names, so re-scheduling replaces rather than duplicates.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -23,8 +24,9 @@ class Scheduler(Protocol):
     def start(self) -> None:
         """Start waking the dispatcher periodically."""
 
-    def wake(self) -> None:
-        """Run the dispatcher soon (e.g. right after an enterprise was set up)."""
+    def wake(self, after: float = 0.0) -> None:
+        """Run the dispatcher in ``after`` seconds (0: soon, e.g. right after an enterprise
+        was set up or a tick stopped with a backlog; a 429's ``retry_after``)."""
 
 
 class JobQueueScheduler:
@@ -60,6 +62,10 @@ class JobQueueScheduler:
             job.schedule_removal()
         self._job_queue.run_repeating(self._run, self._interval, first=0, name=TICK_JOB)
 
-    def wake(self) -> None:
-        if not self._job_queue.get_jobs_by_name(WAKE_JOB):
-            self._job_queue.run_once(self._run, 0, name=WAKE_JOB)
+    def wake(self, after: float = 0.0) -> None:
+        """One extra tick in ``after`` seconds, unless one is already due by then."""
+        when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=max(0.0, after))
+        for job in self._job_queue.get_jobs_by_name(WAKE_JOB):
+            if job.next_t is not None and job.next_t <= when:
+                return
+        self._job_queue.run_once(self._run, max(0.0, after), name=WAKE_JOB)

@@ -18,9 +18,10 @@ import contextlib
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
+
+from bot.telegram.pacing import SteadyPace
 
 NO_RETRY = -1  # rate_limit_args for a send whose 429 the caller handles itself
 
@@ -29,9 +30,8 @@ Result = bool | JSONDict | list[JSONDict]
 
 class RateLimiter(AIORateLimiter):
     """``AIORateLimiter`` where ``rate_limit_args=NO_RETRY`` means one attempt, no pause, and
-    whose overall limit is paced: PTB's leaky bucket lets a whole second of quota through at
-    once, which Telegram ("30 in any second") answers with 429s; one request every 1/rate
-    seconds never exceeds it (bench/findings.md: 15 % → 83 % of the limit, no 429)."""
+    whose overall limit is ``bot.telegram.pacing.SteadyPace`` at
+    ``RATE_LIMIT_OVERALL_PER_SECOND`` (default 29) instead of PTB's bursting bucket."""
 
     def __init__(
         self, *, overall_max_rate: float, overall_time_period: float = 1, **kwargs: Any
@@ -40,7 +40,7 @@ class RateLimiter(AIORateLimiter):
             overall_max_rate=overall_max_rate, overall_time_period=overall_time_period, **kwargs
         )
         if overall_max_rate and overall_time_period:
-            self._base_limiter = AsyncLimiter(1, overall_time_period / overall_max_rate)
+            self._base_limiter = SteadyPace(overall_max_rate / overall_time_period)
 
     async def process_request(
         self,

@@ -46,19 +46,12 @@ class Runtime:
             if self.closing:
                 return DispatchReport()
             now = self.ctx.clock.now()
-            s = self.ctx.settings
-            with self.ctx.session() as session:
-                materialize_stale(
-                    session,
-                    catalog=self.ctx.catalog,
-                    calendar=self.ctx.calendar,
-                    now=now,
-                    horizon_days=s.materialize_horizon_days,
-                )
+            # In a worker thread with its own session: the bot keeps answering meanwhile.
+            await asyncio.to_thread(self._materialize, now)
             report = (
                 DispatchReport() if self.dispatcher is None else await self.dispatcher.run_once()
             )
-            for hook in self.hooks:
+            for hook in [] if self.closing else self.hooks:  # a stop starts nothing new
                 try:
                     await hook(now)
                 except Exception:
@@ -79,18 +72,44 @@ class Runtime:
                 )
             for listener in self.tick_listeners:
                 listener(report)
+        if self.closing:
+            return report
         if report.backlog:  # more is due than one tick sends: go again now, not in 20 s
             self.wake()
+        elif report.retry_at is not None:  # a 429: back when Telegram said, not at the next tick
+            self.wake((report.retry_at - self.ctx.clock.now()).total_seconds())
         return report
 
-    async def close(self) -> None:
-        """Graceful shutdown: wait for the dispatch wave in flight, then refuse further ticks."""
-        async with self._lock:
-            self.closing = True
+    def _materialize(self, now: dt.datetime) -> int:
+        """Write what fell behind the horizon (incremental; chunked commits)."""
+        with self.ctx.session() as session:
+            return materialize_stale(
+                session,
+                catalog=self.ctx.catalog,
+                calendar=self.ctx.calendar,
+                now=now,
+                horizon_days=self.ctx.settings.materialize_horizon_days,
+                stopping=lambda: self.closing,
+            )
 
-    def wake(self) -> None:
+    def halt(self) -> None:
+        """Begin a graceful stop at once (a signal handler calls it): no further tick; the tick
+        in flight starts no new wave or chat, and hands back what it claimed but did not send."""
+        self.closing = True  # a materialization in flight stops at its next commit
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
+
+    async def close(self) -> None:
+        """Graceful shutdown: ``halt``, then wait for the sends in flight to be recorded."""
+        self.halt()
+        async with self._lock:  # the tick in flight, if any, finishes first
+            if self.dispatcher is not None:
+                self.dispatcher.hand_back()
+
+    def wake(self, after: float = 0.0) -> None:
+        """Tick again in ``after`` seconds (soon by default) rather than at the next interval."""
         if self.scheduler is not None:
-            self.scheduler.wake()
+            self.scheduler.wake(max(0.0, after))
 
 
 def runtime_of(bot_data: dict[str, Any]) -> Runtime:

@@ -92,7 +92,10 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     characters, never inside a tag or an entity (``&amp;``), and a tag open at a cut is closed
     there and opened again in the next part. A hard cut of the HTML source would make Telegram
     refuse the part ("can't parse entities") on every retry, so the reminder would never arrive.
+    A text that fits is returned as it is (nearly every message: no per-character work).
     """
+    if len(text) * 2 <= limit or _units(text) <= limit:  # a character is at most 2 units
+        return [text]
     parts: list[str] = []
     atoms: list[str] = []  # the part being built, starting with the tags it re-opens
     size, prefix = 0, 0  # its length, and how many of its atoms are re-opened tags

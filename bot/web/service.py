@@ -2,7 +2,10 @@
 
 Stopping follows the order that loses nothing and sends nothing twice:
 1. stop taking updates (the webhook answers 503 so Telegram re-delivers; polling stops),
-2. wait for the dispatch wave in flight to finish its sends (``Runtime.close``),
+2. stop dispatching: no new wave or chat is started, the sends in flight finish and are
+   recorded, what was claimed but not sent goes back to the outbox (``Runtime.close``); a
+   signal does this at once, even in the middle of the start-up tick, so a stop takes about
+   one round trip to Telegram however large the backlog,
 3. hand this worker's remaining claims back to the outbox (``outbox.release_worker``),
 4. stop PTB (queued updates are handled, jobs end), then the HTTP server.
 The webhook is never deleted on stop: other instances keep serving it.
@@ -61,6 +64,8 @@ class BotService:
         # One wave before taking traffic: catch-up goes out first, and /healthz is green as
         # soon as the server answers. A database that is down fails the start here, loudly.
         await self.runtime.tick()
+        if self.runtime.closing:  # a signal during the start-up tick: stop() follows
+            return
         if self.webhook_mode:
             assert s.webhook_secret is not None
             secret = s.webhook_secret.get_secret_value()
@@ -93,7 +98,7 @@ class BotService:
         if self.stopped:
             return
         self.stopped = True
-        log.info("stopping: no new updates, finishing the dispatch wave in flight")
+        log.info("stopping: no new updates, finishing the sends in flight")
         if self.server is not None:
             self.server.accepting = False
         if self.app.updater is not None and self.app.updater.running:
@@ -114,8 +119,13 @@ async def run_until_signalled(ctx: AppContext) -> int:
     service = BotService(ctx)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def stopping() -> None:
+        service.runtime.halt()  # at once: the start-up tick or a long wave stops too
+        stop.set()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, stopping)
     try:
         await service.start()
         await stop.wait()

@@ -10,6 +10,7 @@ first then sends none of the rows it lost and records none, logs one line and co
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 from collections import Counter
@@ -17,6 +18,7 @@ from collections import Counter
 import pytest
 from sqlmodel import select
 
+from bot.clock import FakeClock
 from bot.demo.harness import LocalBot
 from bot.services.reminders.dispatcher import Dispatcher
 from bot.store.models import ReminderRow
@@ -86,7 +88,7 @@ async def test_a_wave_outlasting_the_lease_keeps_its_claim(bot: LocalBot) -> Non
 async def test_a_lost_claim_is_logged_counted_and_not_sent_again(
     bot: LocalBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    one, two, _, second = await two_groups(bot)
+    one, two, first, _ = await two_groups(bot)
     metrics = bot.metrics
     emu = bot.emulator
     hold = emu.hold_sends(times=1)  # whichever chat the first dispatcher posts to first
@@ -94,10 +96,14 @@ async def test_a_lost_claim_is_logged_counted_and_not_sent_again(
     await emu.wait_for(lambda: hold.waiting == 1)
     in_flight = int(hold.chat_ids[0])  # type: ignore[call-overload]
     waiting = two.chat_id if in_flight == one.chat_id else one.chat_id
+    stall = dt.timedelta(seconds=bot.ctx.settings.claim_lease_seconds + 1)
+    # The first process stalls for a whole lease (its clock, and so its heartbeat, stands
+    # still); for the second instance that time has passed, and it claims the rows.
+    later = dataclasses.replace(bot.ctx, clock=FakeClock(bot.clock.now() + stall))
+    second = Dispatcher(later, first.notifier, worker="second-instance")
     with caplog.at_level(logging.WARNING, logger="bot.services.reminders.dispatcher"):
-        # The first process stalls for a whole lease: the second claims before its heartbeat.
-        bot.clock.advance(dt.timedelta(seconds=bot.ctx.settings.claim_lease_seconds + 1))
         other = await second.run_once()
+        bot.clock.advance(stall)  # the first process resumes
         hold.release()
         report = await wave
     assert other.messages == 2 and report.lost > 0

@@ -133,15 +133,15 @@ async def test_crash_after_send_before_record_duplicates_at_most_once(
     async with local_bot(database_url=database_url, clock=clock) as bot:
         group = await group_with_bot(bot)
         await group.setup()
-        real = outbox.mark_sent
+        real = outbox.mark_sent_many
 
         def crash(*args: object, **kwargs: object) -> None:
             raise RuntimeError("process died before recording the send")
 
-        monkeypatch.setattr(outbox, "mark_sent", crash)
+        monkeypatch.setattr(outbox, "mark_sent_many", crash)
         with pytest.raises(RuntimeError):
             await bot.tick_at(local(2026, 12, 2, 9, 0))
-        monkeypatch.setattr(outbox, "mark_sent", real)
+        monkeypatch.setattr(outbox, "mark_sent_many", real)
         await bot.tick_at(local(2026, 12, 2, 9, 1))  # within the lease: not claimed again
         assert max(delivered(bot, [group.chat_id]).values()) == 1
         lease = dt.timedelta(seconds=bot.ctx.settings.claim_lease_seconds)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from bot.demo import play_demo
 from bot.demo.harness import LocalBot
 from bot.emulator import BotMessage
-from bot.store.models import Enterprise, ReminderRow
+from bot.store.models import Enterprise, OccurrenceRow, ReminderRow
 from tests.conftest import local
 from tests.fakes.group import Group, forum_group_with_bot, group_with_bot
 from tests.integration.test_reminders import carrying, occurrence, press
@@ -106,7 +106,7 @@ async def test_the_next_digest_tidies_the_last_one(bot: LocalBot) -> None:
     tidied = emu.message(group.chat_id, old.message_id)
     assert tidied.buttons() == [], "a superseded reminder keeps no buttons"
     assert "日管控 — ✅ 王师傅 于 12月2日 08:00 确认完成" in (tidied.text or "")
-    assert "周排查 — 未完成，见今天的汇总或 /due" in (tidied.text or "")
+    assert "周排查 — 未完成（12月4日到期），见 /due" in (tidied.text or ""), "not in the new digest"
     assert HEADER in (new.text or "") and new.buttons()
     # an old client still shows the buttons: a press changes the item, not the tidy message
     weekly = occurrence(bot, "weekly-check", "2026-W49")
@@ -193,4 +193,63 @@ async def test_the_demo_month_is_calm_and_misses_nothing() -> None:
     transcript = out.getvalue()
     assert "🔕" in transcript, "routine messages are silent"
     assert "(已编辑)" in transcript and "以往提醒" in transcript, "a stale reminder is tidied"
-    assert "已通知安全管理员" in transcript, "an escalation"
+    assert "逾期已久，请安全管理员督办" in transcript, "an escalation"
+
+
+def _event_reminders(bot: LocalBot) -> list[tuple[str, str]]:
+    with bot.ctx.session() as s:
+        rows = s.exec(
+            select(ReminderRow.kind, ReminderRow.state)
+            .join(OccurrenceRow, col(OccurrenceRow.id) == col(ReminderRow.occurrence_id))
+            .where(col(OccurrenceRow.label).like("event-%"))
+        ).all()
+    return sorted((k, st) for k, st in rows)
+
+
+async def test_a_new_digest_time_keeps_the_reminders_of_a_logged_event(bot: LocalBot) -> None:
+    group = await registered(bot)
+    await group.say(group.admin, "/event 重大隐患 2027-01-15 储罐区可燃气体报警失效", expect="2027")
+    before = _event_reminders(bot)
+    assert before and all(state == "pending" for _, state in before)
+    await group.say(group.admin, "/digest 07:30", expect="已保存")
+    await group.say(group.admin, "/shifts 08:00 16:00 00:00")
+    assert _event_reminders(bot) == before, "the calendar cannot write them again"
+
+
+async def test_each_shift_meeting_is_announced_with_its_time(bot: LocalBot) -> None:
+    group = await registered(bot)
+    await group.say(group.admin, "/region quyuan")  # 班前会 is Quyuan's S2#12
+    await group.say(group.admin, "/shifts 08:00 16:00 00:00", expect="16:00")
+    await digest_at(bot, group, 1, 8, 5)  # re-timed: what this morning's digest missed
+    [digest] = await digest_at(bot, group, 2)
+    text = digest.text or ""
+    for shift in ("12月2日 16:00 班次", "12月3日 00:00 班次", "12月3日 08:00 班次"):
+        assert f"班前会（一会三卡） — {shift}" in text, shift
+    with bot.ctx.session() as s:
+        superseded = s.exec(
+            select(OccurrenceRow.label)
+            .join(ReminderRow, col(ReminderRow.occurrence_id) == col(OccurrenceRow.id))
+            .where(
+                OccurrenceRow.obligation_id == "pre-shift-meeting",
+                ReminderRow.state == "superseded",
+            )
+        ).all()
+    assert superseded == [], "no shift's meeting gives way to another's"
+
+
+async def test_a_group_set_up_after_the_digest_hour_gets_that_days_digest(bot: LocalBot) -> None:
+    bot.clock.set(local(2026, 12, 1, 10, 30))
+    group = await group_with_bot(bot)
+    await group.setup()
+    [digest] = await digest_at(bot, group, 1, 10, 31)
+    assert f"{HEADER} · 12月1日" in (digest.text or "") and "日管控" in (digest.text or "")
+
+
+async def test_an_events_duties_ride_the_next_digest(bot: LocalBot) -> None:
+    group = await registered(bot)
+    await group.say(group.admin, "/event 重大隐患 2027-01-15 储罐区可燃气体报警失效", expect="2027")
+    await digest_at(bot, group, 1, 9, 0)  # what is due at once came with the event's answer
+    [digest] = await digest_at(bot, group, 2)
+    assert HEADER in (digest.text or "")
+    for hour in (9, 12, 17):
+        assert await digest_at(bot, group, 2, hour) == [], "nothing else that day"

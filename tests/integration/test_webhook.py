@@ -196,18 +196,21 @@ async def test_graceful_stop_finishes_the_wave_in_flight_and_releases_claims(
             .values(claimed_until=now + dt.timedelta(hours=1), last_error="retry_after", **claimed)
         )
         s.commit()
-    wb.emulator.set_latency(0.3, "sendMessage")
+    emu = wb.emulator
+    hold = emu.hold_sends(chat_id=int(chat["id"]))  # type: ignore[call-overload]
     finished: list[str] = []
     tick = asyncio.create_task(runtime.tick())
     tick.add_done_callback(lambda _: finished.append("tick"))
+    await emu.wait_for(lambda: hold.waiting == 1)  # the send is in flight
     stop = asyncio.create_task(service.stop())
     stop.add_done_callback(lambda _: finished.append("stop"))
     assert service.server is not None
-    await asyncio.sleep(0)  # one turn: the wave is sending, the stop waits for it
+    await asyncio.sleep(0)  # one turn: the stop closes the door, then waits for the send
     assert not service.server.accepting
-    emu = wb.emulator
     emu.send_text(chat, admin, "/help")
     assert await wb.deliver() == [503]  # Telegram will re-deliver it to a live instance
+    assert not stop.done()  # the stop waits for the send in flight
+    hold.release()
     report, _ = await asyncio.gather(tick, stop)
     assert finished == ["tick", "stop"]
     assert report.sent > 0 and report.messages == 1

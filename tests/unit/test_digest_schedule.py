@@ -55,12 +55,23 @@ def test_a_continuous_site_hears_every_day(calendar: WorkCalendar) -> None:
     assert digest.align("due", at(sunday), shift_start=None) == at(sunday, 7, 30)
 
 
-def test_a_shift_meeting_is_in_the_last_digest_before_its_shift(calendar: WorkCalendar) -> None:
+def test_a_shift_meeting_is_announced_half_an_hour_ahead_at_least(calendar: WorkCalendar) -> None:
     digest = DigestSchedule(dt.time(8, 0), every_day=True, calendar=calendar)
     day = dt.date(2026, 12, 2)
-    for hour, expected in ((8, at(day, 8)), (16, at(day, 8)), (0, at(day - dt.timedelta(1), 8))):
+    yesterday = at(day - dt.timedelta(days=1), 8)
+    for hour, expected in ((16, at(day, 8)), (8, yesterday), (0, yesterday)):
         start = at(day, hour)
         assert digest.align("due", start - dt.timedelta(minutes=30), shift_start=start) == expected
+
+
+def test_an_announcement_never_comes_after_what_it_announces(calendar: WorkCalendar) -> None:
+    late = DigestSchedule(dt.time(10, 0), every_day=False, calendar=calendar)
+    wednesday = dt.date(2026, 12, 2)
+    due_at_nine = at(wednesday, 9)
+    assert late.align("due", at(wednesday, 8), due=due_at_nine) == at(dt.date(2026, 12, 1), 10)
+    assert late.align("due", at(wednesday, 8), due=at(wednesday, 17)) == at(wednesday, 10)
+    # an overdue chase is after the due moment anyway: the next digest
+    assert late.align("overdue-1", at(wednesday, 8), due=due_at_nine) == at(wednesday, 10)
 
 
 def test_a_snooze_keeps_the_moment_someone_chose(calendar: WorkCalendar) -> None:

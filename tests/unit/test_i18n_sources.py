@@ -21,6 +21,7 @@ FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", -1)  # Python 3.12+ splits 
 # Renderer method -> (position of the template name, file suffix); reply() is handlers/common.py's.
 RENDER_CALLS = {
     "render": (1, ".html.j2"),
+    "repeated": (1, ".html.j2"),
     "text": (1, ".txt.j2"),
     "plain": (1, ".txt.j2"),
     "reply": (2, ".html.j2"),

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.reminders.dispatcher import plan_chat
+from bot.services.reminders.chat_plan import plan_chat
 from bot.store.models import OccurrenceRow, OccurrenceStatus, ReminderRow
 
 NOW = dt.datetime(2026, 12, 3, 1, 0, tzinfo=dt.UTC)
@@ -95,6 +95,26 @@ def test_every_claimed_reminder_is_accounted_for_exactly_once(specs: list) -> No
     sent = [i.reminder_id for i in items]
     accounted = sent + skip + superseded
     assert sorted(accounted) == sorted(r.id for r, _ in rows)
-    keys = [(i.occurrence.obligation_id, i.occurrence.area) for i in items]
-    assert len(keys) == len(set(keys)), "one line per obligation and area"
+    shown = [i.occurrence.id for i in items]
+    assert len(shown) == len(set(shown)), "one line per occurrence"
     assert [i.occurrence.due_at for i in items] == sorted(i.occurrence.due_at for i in items)
+    for item in items:  # a long-past announcement is not news next to a newer occurrence
+        newer = [
+            i
+            for i in items
+            if (i.occurrence.obligation_id, i.occurrence.area)
+            == (item.occurrence.obligation_id, item.occurrence.area)
+            and i.occurrence.due_at > item.occurrence.due_at
+        ]
+        stale = item.occurrence.due_at < NOW - CATCH_UP
+        assert not (newer and stale and item.kind in ("lead-1", "due"))
+
+
+def test_each_shift_ahead_keeps_its_line_and_an_old_chaser_is_not_dropped() -> None:
+    shifts = [occurrence("pre-shift-meeting", NOW + dt.timedelta(hours=h)) for h in (8, 16)]
+    old = occurrence("weekly-check", NOW - dt.timedelta(days=7))
+    new = occurrence("weekly-check", NOW)
+    rows = [(reminder(o, "due", NOW), o) for o in shifts]
+    rows += [(reminder(old, "escalate", NOW), old), (reminder(new, "due", NOW), new)]
+    items, _, superseded, _ = plan_chat(rows, now=NOW, catch_up_after=CATCH_UP)
+    assert len(items) == 4 and superseded == []

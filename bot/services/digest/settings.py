@@ -11,27 +11,36 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from bot.catalog import Catalog
 from bot.domain.digest import DigestMode
+from bot.domain.recurrence import EVENT_LABEL_PREFIX
 from bot.domain.reminder_kind import SNOOZE_SQL_PATTERN
 from bot.domain.workcalendar import WorkCalendar
 from bot.services.reminders.materialize import digest_schedule, materialize
-from bot.store.models import Enterprise, ReminderRow, ReminderState
+from bot.store.models import Enterprise, OccurrenceRow, ReminderRow, ReminderState
 
 
 def retime_pending(session: Session, enterprise: Enterprise, *, now: dt.datetime) -> None:
     """Drop the pending routine reminders not yet due; the next materialization re-times them.
 
+    Reminders of an event's duties stay: the calendar cannot write them again (they are
+    re-timed only by being left as they are, at the moments planned when the event was logged).
+
     The caller commits (and materializes, or leaves it to the next tick).
     """
+    from_events = select(OccurrenceRow.id).where(
+        col(OccurrenceRow.enterprise_id) == enterprise.id,
+        col(OccurrenceRow.label).like(f"{EVENT_LABEL_PREFIX}%"),
+    )
     session.execute(
         delete(ReminderRow).where(
             col(ReminderRow.enterprise_id) == enterprise.id,
             col(ReminderRow.state) == ReminderState.PENDING.value,
             col(ReminderRow.fire_at) > now,
             col(ReminderRow.kind).not_like(SNOOZE_SQL_PATTERN),
+            col(ReminderRow.occurrence_id).not_in(from_events),
         )
     )
     enterprise.materialized_until = None

@@ -11,7 +11,9 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, SQLModel, col, func, select
 
 from bot.catalog import Catalog
+from bot.domain.workcalendar import WorkCalendar
 from bot.errors import StaleButton
+from bot.services.reminders.plan import Profile, next_due
 from bot.store.models import (
     Confirmation,
     DisabledObligation,
@@ -26,6 +28,7 @@ class OpenItem:
     occurrence: OccurrenceRow
     count: int
     overdue: bool
+    missed: int = 0  # earlier occurrences of the same obligation and area still open
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,9 @@ def open_items(
     exclude: set[str] | frozenset[str] = frozenset(),
     limit: int = 25,
 ) -> list[OpenItem]:
-    """Open occurrences whose window has started, soonest due first."""
+    """Open occurrences whose window has started, soonest due first: one line per obligation
+    and area (its latest occurrence), counting the earlier ones still open — a month of
+    unconfirmed daily checks is one line, not thirty that push everything else off the list."""
     today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
     rows = session.exec(
         select(OccurrenceRow, func.count(col(Confirmation.id)))
@@ -68,16 +73,33 @@ def open_items(
         )
         .group_by(col(OccurrenceRow.id))
         .order_by(col(OccurrenceRow.due_at))
-        .limit(limit)
     ).all()
-    return [OpenItem(occ, count, occ.due_at < now) for occ, count in rows]
+    latest: dict[tuple[str, str | None], tuple[OccurrenceRow, int]] = {}
+    missed: dict[tuple[str, str | None], int] = {}
+    for occ, count in rows:  # by due date: the last one seen is the latest
+        key = (occ.obligation_id, occ.area)
+        if key in latest:
+            missed[key] = missed.get(key, 0) + 1
+        latest[key] = (occ, count)
+    items = [
+        OpenItem(occ, count, occ.due_at < now, missed.get(key, 0))
+        for key, (occ, count) in latest.items()
+    ]
+    return sorted(items, key=lambda it: it.occurrence.due_at)[:limit]
 
 
 def obligation_lines(
-    session: Session, catalog: Catalog, enterprise: Enterprise, *, now: dt.datetime
+    session: Session,
+    catalog: Catalog,
+    enterprise: Enterprise,
+    *,
+    calendar: WorkCalendar,
+    now: dt.datetime,
 ) -> list[ObligationLine]:
+    """What applies, with the next due moment: stored, or computed when it lies beyond the
+    materialized horizon (a yearly window that opens in months)."""
     off = disabled_ids(session, enterprise.id or 0)
-    next_due = dict(
+    stored = dict(
         session.exec(
             select(OccurrenceRow.obligation_id, func.min(OccurrenceRow.due_at))
             .where(OccurrenceRow.enterprise_id == enterprise.id, col(OccurrenceRow.due_at) >= now)
@@ -85,13 +107,21 @@ def obligation_lines(
         ).all()
     )
     path = catalog.lineage(enterprise.region)
+    profile = Profile.of(enterprise)
+
+    def next_due_of(obligation_id: str) -> dt.datetime | None:
+        found = stored.get(obligation_id)
+        if found is not None:
+            return found
+        return next_due(profile, obligation_id, after=now, catalog=catalog, calendar=calendar)
+
     return [
         ObligationLine(
             o.id,
             o.schedule_for(enterprise.sector, enterprise.high_risk, path).period.value,
             o.optional,
             o.id in off,
-            next_due.get(o.id),
+            next_due_of(o.id),
         )
         for o in catalog.for_enterprise(enterprise.sector, enterprise.high_risk, enterprise.region)
     ]

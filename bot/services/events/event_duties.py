@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col, select
 from bot.catalog import Catalog
 from bot.catalog.event_kinds import EventKind
 from bot.catalog.models import Obligation, Period
+from bot.domain.digest import DigestSchedule
 from bot.domain.recurrence import (
     Occurrence,
     PlannedReminder,
@@ -28,6 +29,7 @@ from bot.domain.recurrence import (
 from bot.domain.reminder_kind import Family, family_of
 from bot.domain.workcalendar import WorkCalendar
 from bot.errors import EventUsage
+from bot.services.reminders.materialize import digest_schedule
 from bot.store.event_models import Event
 from bot.store.models import DisabledObligation, Enterprise, OccurrenceRow
 from bot.store.upsert import insert_ignore
@@ -72,11 +74,30 @@ def triggered(catalog: Catalog, enterprise: Enterprise, kind: EventKind) -> list
     return found
 
 
+URGENT_WITHIN = dt.timedelta(days=1)  # a duty due this soon after its event cannot wait
+
+
 def _reminders(
-    ob: Obligation, occ: Occurrence, calendar: WorkCalendar, now: dt.datetime
+    ob: Obligation,
+    occ: Occurrence,
+    calendar: WorkCalendar,
+    now: dt.datetime,
+    digest: DigestSchedule,
+    *,
+    urgent: bool,
 ) -> list[PlannedReminder]:
-    """The occurrence's reminders still ahead; a "due" one now if the event came late."""
+    """The occurrence's reminders still ahead; a "due" one now if the event came late.
+
+    They ride the enterprise's daily digest like every routine reminder (one that would fall
+    in a digest already past comes now, just after the event was logged); an ``urgent`` duty
+    (due within hours: an accident report) keeps its own moments.
+    """
     ahead = [r for r in plan_reminders(ob, occ, calendar) if r.fire_at > now]
+    if not urgent:
+        ahead = [
+            PlannedReminder(r.kind, max(now, digest.align(r.kind, r.fire_at, due=occ.due)))
+            for r in ahead
+        ]
     if not any(family_of(r.kind) in (Family.LEAD, Family.DUE) for r in ahead):
         ahead.insert(0, PlannedReminder("due", now))
     return ahead
@@ -165,6 +186,7 @@ def _write(
         for s in started
     ]
     insert_ignore(session, SQLModel.metadata.tables["occurrence"], rows)
+    digest = digest_schedule(enterprise, calendar)
     keys = [s.occurrence.key for s in started]
     ids = dict(
         session.exec(
@@ -183,6 +205,13 @@ def _write(
             "attempts": 0,
         }
         for s in started
-        for r in _reminders(s.obligation, s.occurrence, calendar, now)
+        for r in _reminders(
+            s.obligation,
+            s.occurrence,
+            calendar,
+            now,
+            digest,
+            urgent=s.occurrence.due - now <= URGENT_WITHIN,
+        )
     ]
     insert_ignore(session, SQLModel.metadata.tables["reminder"], reminders)

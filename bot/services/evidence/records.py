@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from bot.services.reminders.confirmations import occurrence_for_chat
@@ -56,8 +57,8 @@ def register_prompt(
     session: Session, *, chat_id: int, message_id: int, occurrence_id: int, now: dt.datetime
 ) -> None:
     """Remember that replies to this bot message are evidence for ``occurrence_id``."""
-    session.add(
-        EvidencePrompt(
+    session.execute(  # a plain insert: a ✅ press runs it, no ORM unit of work needed
+        insert(EvidencePrompt).values(
             chat_id=chat_id, message_id=message_id, occurrence_id=occurrence_id, created_at=now
         )
     )

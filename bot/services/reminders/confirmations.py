@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlalchemy import bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, func, select
 
 from bot.catalog import Catalog
 from bot.catalog.models import Confirm as ConfirmMode
@@ -28,6 +29,7 @@ class ConfirmResult:
     created: bool
     count: int  # confirmations counted towards the quota
     done: bool
+    enterprise: Enterprise | None = None  # whose occurrence it is (loaded with it)
 
 
 def occurrence_for_chat(
@@ -44,23 +46,50 @@ def occurrence_for_chat(
     return row[0], row[1]
 
 
+# Built once: a button press runs these every time (building a statement costs more than
+# running it on SQLite).
+_COUNT = select(func.count()).where(col(Confirmation.occurrence_id) == bindparam("occ"))
+_PRESSED = (
+    select(
+        Enterprise,
+        OccurrenceRow,
+        select(func.count())
+        .where(col(Confirmation.occurrence_id) == col(OccurrenceRow.id))
+        .scalar_subquery(),
+    )
+    .join(OccurrenceRow, col(OccurrenceRow.enterprise_id) == col(Enterprise.id))
+    .where(col(OccurrenceRow.id) == bindparam("occ"), col(Enterprise.chat_id) == bindparam("chat"))
+)
+
+
 def count_for(session: Session, occurrence_id: int) -> int:
-    return session.exec(
-        select(func.count()).where(Confirmation.occurrence_id == occurrence_id)
-    ).one()
+    return session.exec(_COUNT, params={"occ": occurrence_id}).one()
 
 
-def is_complete(session: Session, occ: OccurrenceRow, *, per_person: bool) -> bool:
+def is_complete(
+    session: Session, occ: OccurrenceRow, *, per_person: bool, count: int | None = None
+) -> bool:
     """Whether the confirmations close the occurrence: the one rule for confirm and undo.
 
     The quota closes it; a per-person duty needs everyone on the roster as well (at least the
-    quota), so it stays open while anyone rostered has not confirmed.
+    quota), so it stays open while anyone rostered has not confirmed. ``count``: the
+    confirmations, if the caller has just counted them.
     """
     assert occ.id is not None
     required = occ.quota
     if per_person:
         required = max(required, len(roster.members(session, occ.enterprise_id)))
-    return count_for(session, occ.id) >= required
+    return (count_for(session, occ.id) if count is None else count) >= required
+
+
+def _pressed(
+    session: Session, *, occurrence_id: int, chat_id: int
+) -> tuple[Enterprise, OccurrenceRow, int]:
+    """``occurrence_for_chat`` and how many confirmations the occurrence has, in one query."""
+    row = session.exec(_PRESSED, params={"occ": occurrence_id, "chat": chat_id}).first()
+    if row is None or not row[0].active:
+        raise StaleButton()
+    return row[0], row[1], row[2]
 
 
 def confirm(
@@ -72,13 +101,19 @@ def confirm(
     user_name: str,
     now: dt.datetime,
     per_person: bool = False,
+    catalog: Catalog | None = None,
 ) -> ConfirmResult:
     """Record that ``user_id`` did the occurrence now. A repeated press records nothing new.
 
     ``per_person``: everyone on the roster confirms for themselves (the confirming person joins
-    it); the occurrence is done when all of them have. Otherwise the quota closes it.
+    it); the occurrence is done when all of them have. Otherwise the quota closes it. Given a
+    ``catalog``, the occurrence's obligation decides (``obligation_per_person``).
+
+    A repeated press on a done duty costs one query and writes nothing.
     """
-    enterprise, occ = occurrence_for_chat(session, occurrence_id=occurrence_id, chat_id=chat_id)
+    enterprise, occ, count = _pressed(session, occurrence_id=occurrence_id, chat_id=chat_id)
+    if catalog is not None:
+        per_person = obligation_per_person(catalog, occ)
     local_today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
     if local_today < occ.window_start:
         raise NotYetOpen(window_start=occ.window_start)
@@ -95,31 +130,40 @@ def confirm(
             now=now,
         )
     if occ.status != OccurrenceStatus.DONE.value or occ.quota > 1:
-        try:
-            with session.begin_nested():
-                session.add(
-                    Confirmation(
-                        occurrence_id=occ.id,
-                        enterprise_id=enterprise.id,
-                        user_id=user_id,
-                        user_name=user_name[:120],
-                        slot=slot,
-                        confirmed_at=now,
-                    )
-                )
-            created = True
-        except IntegrityError:
-            created = False  # the same person pressed again (same slot): nothing new
-    count = count_for(session, occ.id)
-    if (
-        is_complete(session, occ, per_person=per_person)
-        and occ.status != OccurrenceStatus.DONE.value
+        created = _insert_confirmation(
+            session,
+            {
+                "occurrence_id": occ.id,
+                "enterprise_id": enterprise.id,
+                "user_id": user_id,
+                "user_name": user_name[:120],
+                "slot": slot,
+                "confirmed_at": now,
+            },
+        )
+    if created:
+        count = count_for(session, occ.id)
+    if occ.status != OccurrenceStatus.DONE.value and is_complete(
+        session, occ, per_person=per_person, count=count
     ):
         occ.status = OccurrenceStatus.DONE.value
         occ.done_at = now
         session.add(occ)
     session.commit()
-    return ConfirmResult(occ, created, count, occ.status == OccurrenceStatus.DONE.value)
+    return ConfirmResult(occ, created, count, occ.status == OccurrenceStatus.DONE.value, enterprise)
+
+
+def _insert_confirmation(session: Session, values: dict[str, object]) -> bool:
+    """Insert unless the same person already confirmed this slot; True if inserted."""
+    stmt = _INSERT[session.get_bind().dialect.name == "postgresql"]
+    return session.execute(stmt, values).first() is not None
+
+
+_TABLE = SQLModel.metadata.tables["confirmation"]
+_INSERT = {
+    pg: module.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.id)
+    for pg, module in ((True, postgresql), (False, sqlite))
+}
 
 
 def confirmers(session: Session, occurrence_id: int) -> list[Confirmation]:
@@ -186,7 +230,12 @@ def undo(
 def is_per_person(session: Session, catalog: Catalog, occurrence_id: int) -> bool:
     """Whether every rostered person confirms this occurrence for themselves."""
     occ = session.get(OccurrenceRow, occurrence_id)
-    obligation = catalog.obligations.get(occ.obligation_id) if occ else None
+    return occ is not None and obligation_per_person(catalog, occ)
+
+
+def obligation_per_person(catalog: Catalog, occ: OccurrenceRow) -> bool:
+    """``is_per_person`` for a loaded occurrence."""
+    obligation = catalog.obligations.get(occ.obligation_id)
     return obligation is not None and obligation.confirm is ConfirmMode.EACH
 
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from sqlmodel import Session
+
+from bot.catalog import Catalog
 from bot.services.context import AppContext
-from bot.services.reminders.views import ItemView, item_views
+from bot.services.reminders import tidy
+from bot.services.reminders.tidy import StaleMessage
+from bot.services.reminders.views import ItemView, Shown, item_views, load_shown
 from bot.store.models import Enterprise, OccurrenceRow
 
 
@@ -24,6 +29,7 @@ class ReminderItem:
     reminder_id: int
     kind: str
     occurrence: OccurrenceRow
+    fire_at: dt.datetime | None = None  # when it was planned for (the digest moment, mostly)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class OutgoingReminder:
     views: list[ItemView] = field(default_factory=list)
     # The local day of the digest this is (None: a snooze someone asked for, on its own).
     digest_day: dt.date | None = None
+    # The chat's earlier messages a digest tidies, with what each shows (None: look them up).
+    tidy: list[tuple[int, list[ItemView]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,63 @@ class DispatchReport:
     errors: list[str] = field(default_factory=list)
     failed_by: Counter[str] = field(default_factory=Counter)  # failed, by reason
     backlog: bool = False  # stopped with reminders still due: worth ticking again at once
+    throttled: int = 0  # of ``retried``: parked for a 429 until Telegram's ``retry_after``
+    retry_at: dt.datetime | None = None  # when the earliest of those may go again
+
+    def throttle(self, parked: int, until: dt.datetime) -> None:
+        """``parked`` rows wait for a 429's ``retry_after``: the dispatcher is due back then."""
+        if not parked:
+            return
+        self.throttled += parked
+        self.retry_at = until if self.retry_at is None else min(self.retry_at, until)
 
     def fail(self, count: int, reason: str) -> None:
         self.failed += count
         self.failed_by[reason] += count
+
+
+@dataclass(frozen=True)
+class WaveViews:
+    """What the messages of one dispatch wave show, loaded for the whole wave with a fixed
+    number of queries (``load``, in the claim's session) rather than for each message: the
+    confirmations, evidence and rosters of every claimed occurrence, and each chat's earlier
+    messages a digest tidies, with theirs."""
+
+    catalog: Catalog
+    shown: Shown
+    stale: dict[int, list[StaleMessage]]
+
+    @classmethod
+    def load(
+        cls,
+        session: Session,
+        catalog: Catalog,
+        occurrences: Iterable[OccurrenceRow],
+        now: dt.datetime,
+    ) -> WaveViews:
+        """Views of the wave's claimed ``occurrences`` and of their chats' earlier messages."""
+        occurrences = list(occurrences)
+        stale = tidy.stale_of(session, (o.enterprise_id for o in occurrences), now=now)
+        earlier = [occ for msgs in stale.values() for m in msgs for _, occ in m.shown]
+        return cls(catalog, load_shown(session, catalog, [*occurrences, *earlier]), stale)
+
+    def outgoing(
+        self,
+        enterprise: Enterprise,
+        items: list[ReminderItem],
+        *,
+        catch_up: bool,
+        digest_day: dt.date | None,
+    ) -> OutgoingReminder:
+        """The message for one chat of the wave (its items among those loaded)."""
+        views = self.shown.views(self.catalog, [(i.kind, i.occurrence) for i in items])
+        earlier = [
+            (m.message_id, self.shown.views(self.catalog, m.shown))
+            for m in self.stale.get(enterprise.id or 0, [])
+        ]
+        return OutgoingReminder(
+            enterprise, items, catch_up, views, digest_day=digest_day, tidy=earlier
+        )
 
 
 def views_for(ctx: AppContext, items: Sequence[ReminderItem]) -> list[ItemView]:

@@ -15,18 +15,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
-
-from bot.domain.digest import DigestMode, worth_sending
-from bot.domain.reminder_kind import Family, ReminderKind, family_of
+from bot.domain.digest import worth_sending
 from bot.errors import ChatGone, ChatMoved, ChatMuted, RetryLater, SendRejected, SendUnavailable
 from bot.services.context import AppContext
 from bot.services.reminders import mutes, outbox
-from bot.services.reminders.claims import Claim, Heartbeat
+from bot.services.reminders.chat_plan import QUIET, digest_day, digest_mode, plan_chat
+from bot.services.reminders.claims import Heartbeat
 from bot.services.reminders.dispatch_types import (
     DispatchReport,
     Notifier,
@@ -36,7 +34,8 @@ from bot.services.reminders.dispatch_types import (
     views_for,
 )
 from bot.services.reminders.outcomes import Recorder
-from bot.store.models import Enterprise, OccurrenceRow, OccurrenceStatus, ReminderRow, ReminderState
+from bot.services.reminders.waves import Chat, Pipeline, Wave, claim_wave
+from bot.store.models import Enterprise, OccurrenceRow, ReminderRow, ReminderState
 
 __all__ = [
     "DispatchReport",
@@ -49,72 +48,32 @@ __all__ = [
 ]
 
 
-QUIET = "quiet"  # last_error of lead-time rows a "due_only" digest kept quiet about
-
-
-def digest_mode(enterprise: Enterprise) -> DigestMode:
-    try:
-        return DigestMode(enterprise.digest_mode)
-    except ValueError:
-        return DigestMode.DAILY
-
-
-def digest_day(
-    enterprise: Enterprise, items: list[ReminderItem], now: dt.datetime
-) -> dt.date | None:
-    """The local day of the digest, unless the message is only snoozes someone asked for."""
-    if all(family_of(i.kind) is Family.SNOOZE for i in items):
-        return None
-    return now.astimezone(ZoneInfo(enterprise.timezone)).date()
-
-
-def _rank(kind: str) -> tuple[int, str]:
-    return ReminderKind.parse(kind).rank, kind
-
-
-def plan_chat(
-    rows: list[tuple[ReminderRow, OccurrenceRow]], *, now: dt.datetime, catch_up_after: dt.timedelta
-) -> tuple[list[ReminderItem], list[int], list[int], bool]:
-    """Split one chat's claimed reminders into (to send, to skip, superseded, is catch-up).
-
-    Only the latest reminder of each occurrence is sent, and only the latest occurrence of
-    each obligation (and area): after downtime, yesterday's daily check is not news; it stays
-    overdue in /stats.
-    """
-    skip = [r.id or 0 for r, o in rows if o.status == OccurrenceStatus.DONE.value]
-    live = [(r, o) for r, o in rows if o.status != OccurrenceStatus.DONE.value]
-    latest: dict[tuple[str, str | None], tuple[ReminderRow, OccurrenceRow]] = {}
-    superseded: list[int] = []
-    ordered = sorted(live, key=lambda ro: (ro[1].due_at, _rank(ro[0].kind)))
-    for r, o in ordered:
-        key = (o.obligation_id, o.area)
-        if key in latest:
-            superseded.append(latest[key][0].id or 0)
-        latest[key] = (r, o)
-    items = [
-        ReminderItem(r.id or 0, r.kind, o)
-        for r, o in sorted(latest.values(), key=lambda ro: ro[1].due_at)
-    ]
-    # Held while the group had muted the bot: what fell due meanwhile is a catch-up, too.
-    catch_up = any(
-        now - r.fire_at > catch_up_after or r.last_error == outbox.MUTED for r, _ in live
-    )
-    return items, skip, superseded, catch_up
+log = logging.getLogger(__name__)
 
 
 class Dispatcher:
     """Runs one dispatch at a time; several dispatchers may share one database.
 
-    A dispatch is a series of waves. A wave claims the due reminders of up to ``batch`` chats
-    (all of a chat's, so it gets one message), loads them and
-    their enterprises with one query and posts one message per chat, up to ``concurrency``
-    chats at a time (PTB's rate limiter paces the sends; one wave never holds two messages
-    for the same chat, so per-chat order is kept). While waves come back full and clean the
-    backlog is drained within the tick instead of one batch per dispatch interval.
+    A dispatch is a series of waves (``bot.services.reminders.waves``). A wave claims the due
+    reminders of up to ``batch`` chats (all of a chat's, so it gets one message), loads them
+    and their enterprises with one query, both in a worker thread (the event loop keeps
+    sending meanwhile), and posts one message per chat, up to ``concurrency`` chats at a time;
+    PTB's rate limiter paces the sends. The next wave is claimed while the tail of the
+    current one is in flight. While waves come back full the backlog is drained within the
+    tick, until the next wave would not end before the next tick: that wave is claimed all the
+    same and kept for the next tick, which the runtime asks for at once
+    (``DispatchReport.backlog``), so the quota does not idle at the tick boundary while it
+    claims. A wave with a network failure or a refusal ends the
+    drain (those rows are due again at once, and would be retried in a loop); a 429 does not:
+    only that chat waits for ``retry_after`` (``DispatchReport.retry_at``).
+
+    ``stop()`` (a graceful shutdown) claims no further wave and starts no further chat: the
+    sends in flight finish and are recorded, the chats not yet started are handed back to the
+    outbox at once.
 
     Each wave's claim has its own token and a heartbeat that renews the lease while the wave
-    is in flight (``bot.services.claims``); outcomes are recorded under that token
-    (``bot.services.outcomes``).
+    is in flight (``bot.services.reminders.claims``); outcomes are recorded under that token
+    (``bot.services.reminders.outcomes``).
     """
 
     def __init__(
@@ -123,7 +82,7 @@ class Dispatcher:
         notifier: Notifier,
         *,
         worker: str,
-        batch: int = 500,
+        batch: int = 100,
         concurrency: int = 16,
     ) -> None:
         self.ctx = ctx
@@ -131,85 +90,103 @@ class Dispatcher:
         self.worker = worker
         self.batch = batch
         self.concurrency = concurrency
+        self.stopping = False
+        self._carried: Wave | None = None  # claimed at the end of a tick, for the next one
         # Told how many rows each lease renewal kept (metrics; tests await renewals here).
         self.renew_listeners: list[Callable[[int], None]] = []
 
-    def _load(
-        self, ids: list[int]
-    ) -> dict[int, tuple[Enterprise, list[tuple[ReminderRow, OccurrenceRow]]]]:
+    def stop(self) -> None:
+        """Graceful shutdown: no further wave or chat; the sends in flight finish."""
+        self.stopping = True
+
+    def hand_back(self) -> int:
+        """After the last tick: the wave claimed for a next tick goes back to the outbox."""
+        wave, self._carried = self._carried, None
+        if wave is None:
+            return 0
+        ids = sorted(wave.claim.held)
         with self.ctx.session() as session:
-            triples = session.exec(
-                select(ReminderRow, OccurrenceRow, Enterprise)
-                .join(OccurrenceRow, col(OccurrenceRow.id) == col(ReminderRow.occurrence_id))
-                .join(Enterprise, col(Enterprise.id) == col(ReminderRow.enterprise_id))
-                .where(col(ReminderRow.id).in_(ids))
-            ).all()
-        by_enterprise: dict[int, tuple[Enterprise, list[tuple[ReminderRow, OccurrenceRow]]]] = {}
-        for r, o, e in triples:
-            by_enterprise.setdefault(r.enterprise_id, (e, []))[1].append((r, o))
-        return by_enterprise
+            return len(outbox.release(session, ids, token=wave.claim.token))
+
+    async def _claim(self) -> Wave | None:
+        # Claim the next wave while the last quarter of this one is sent (at least a round of
+        # ``concurrency`` sends): long enough to hide the claim, short enough to keep order.
+        low_water = max(self.concurrency, self.batch // 4)
+        return await claim_wave(self.ctx, self.worker, self.batch, low_water)
 
     async def run_once(self) -> DispatchReport:
-        """Waves until nothing more is due, a wave had to retry, or the next wave would not
-        end before the next tick (PTB's JobQueue skips a tick that finds this one running)."""
+        """Waves until nothing more is due, a wave had to retry (not a 429), ``stop()`` was
+        called, or the next wave would not end before the next tick (PTB's JobQueue skips a
+        tick that finds this one running)."""
         report = DispatchReport()
         started = time.monotonic()
         next_tick = started + self.ctx.settings.dispatch_interval_seconds
-        while True:
-            wave_started, retried = time.monotonic(), report.retried
-            chats = await self._wave(report)
-            ended = time.monotonic()
-            if chats < self.batch or report.retried > retried:
-                return report
-            if ended + (ended - wave_started) > next_tick:
-                report.backlog = True
-                return report
+        pipeline = Pipeline(self.concurrency)
+        posting: list[asyncio.Task[None]] = []
+        try:
+            claimed_at, wave = started, self._carried or await self._claim()
+            self._carried = None
+            while wave is not None:
+                pipeline.expect(wave.chats)  # (after a stop, the wave hands its chats back)
+                posting.append(asyncio.create_task(self._post_wave(wave, pipeline, report)))
+                if self.stopping or len(wave.chats) < self.batch:
+                    break
+                await wave.low_water.wait()
+                failed = any(t.done() and not t.cancelled() and t.exception() for t in posting)
+                if self.stopping or failed or report.retried > report.throttled:
+                    break
+                now = time.monotonic()
+                last = now + (now - claimed_at) > next_tick  # the next wave would end too late
+                claimed_at, wave = now, await self._claim()
+                if last:  # the next tick starts with it, without waiting for a claim
+                    self._carried, report.backlog = wave, wave is not None
+                    break
+        finally:
+            outcomes = await asyncio.gather(*posting, return_exceptions=True)
+        for outcome in outcomes:  # a crash mid-wave still surfaces, after the other chats
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return report
 
-    async def _wave(self, report: DispatchReport) -> int:
-        """Claim the due reminders of up to ``batch`` chats and post them; returns how many chats."""
-        now = self.ctx.clock.now()
-        lease = dt.timedelta(seconds=self.ctx.settings.claim_lease_seconds)
-        claim = Claim.new(expires=now + lease)
-        with self.ctx.session() as session:
-            ids = outbox.claim_due(
-                session,
-                now=now,
-                worker=self.worker,
-                token=claim.token,
-                lease=lease,
-                limit=self.batch,
-            )
-        if not ids:
-            return 0
-        claim.held.update(ids)
+    async def _post_wave(self, wave: Wave, pipeline: Pipeline, report: DispatchReport) -> None:
+        """Post every chat of ``wave`` (in turn, see ``Pipeline``), then hand back what a stop
+        left unposted."""
+        claim = wave.claim
         recorder = Recorder(self.ctx, self.notifier, claim, report)
         heartbeat = Heartbeat(
             self.ctx, claim, on_lost=recorder.lost, on_renewed=self.renew_listeners
         )
         renewing = asyncio.create_task(heartbeat.run())
         catch_up_after = dt.timedelta(minutes=self.ctx.settings.catchup_after_minutes)
-        slots = asyncio.Semaphore(self.concurrency)
 
-        async def post(
-            enterprise: Enterprise, rows: list[tuple[ReminderRow, OccurrenceRow]]
-        ) -> None:
-            async with slots:
+        async def post(chat: Chat) -> None:
+            async with pipeline.turn(chat):
+                wave.started()
+                if self.stopping:
+                    wave.handed_back.extend(chat.ids)
+                    return
                 heartbeat.confirm()
-                await self._dispatch_chat(recorder, enterprise, rows, now, catch_up_after)
+                await self._dispatch_chat(
+                    recorder, chat.enterprise, chat.rows, wave.now, catch_up_after
+                )
 
-        chats = self._load(ids)
         try:
             outcomes = await asyncio.gather(
-                *(post(e, rows) for e, rows in chats.values()), return_exceptions=True
+                *(post(chat) for chat in wave.chats), return_exceptions=True
             )
         finally:
             renewing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renewing
-        for outcome in outcomes:  # a crash mid-wave still surfaces, after the other chats
+            wave.low_water.set()
+        if wave.handed_back:
+            with self.ctx.session() as session:
+                kept = outbox.release(session, wave.handed_back, token=claim.token)
+            claim.settle(wave.handed_back, kept)
+            log.info("stopping: %d reminders not yet posted handed back", len(kept))
+        for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
-        return len(chats)
 
     async def _dispatch_chat(
         self,
@@ -248,8 +225,11 @@ class Dispatcher:
             await recorder.muted(enterprise, send_ids, now)
         except ChatGone as gone:
             recorder.gone(enterprise, send_ids, str(gone))
-        except RetryLater as slow:
-            recorder.retry_later(send_ids, now + dt.timedelta(seconds=slow.seconds))
+        except RetryLater as slow:  # parked for this chat only; the dispatcher comes back then
+            until = self.ctx.clock.now() + dt.timedelta(seconds=slow.seconds)
+            retried = report.retried
+            recorder.retry_later(send_ids, until)
+            report.throttle(report.retried - retried, until)
         except SendUnavailable as down:
             recorder.unavailable(enterprise, send_ids, str(down))
         except SendRejected as refused:

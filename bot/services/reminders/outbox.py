@@ -26,6 +26,7 @@ from bot.store.models import ReminderState
 _R = SQLModel.metadata.tables["reminder"]
 RETRY_AFTER = "retry_after"  # last_error of rows parked until Telegram's flood wait is over
 MUTED = "muted"  # last_error of rows held while the group has muted the bot
+_CHUNK = 2000  # reminder ids per statement when recording many sends at once
 
 
 def claim_due(
@@ -105,15 +106,41 @@ def renew(session: Session, ids: Sequence[int], *, token: str, until: dt.datetim
 def mark_sent(
     session: Session, ids: Sequence[int], *, token: str, now: dt.datetime, message_id: int
 ) -> set[int]:
-    return _finish(
-        session,
-        ids,
-        token,
-        state=ReminderState.SENT.value,
-        sent_at=now,
-        message_id=message_id,
-        claimed_until=None,
-    )
+    return mark_sent_many(session, [(ids, message_id)], token=token, now=now)
+
+
+def mark_sent_many(
+    session: Session, sends: Sequence[tuple[Sequence[int], int]], *, token: str, now: dt.datetime
+) -> set[int]:
+    """Record several posted messages (each: its reminder ids, its message id) in one
+    statement and one commit, fenced by the claim's token like every record."""
+    message_of = {rid: message_id for ids, message_id in sends for rid in ids}
+    if not message_of:
+        return set()
+    kept: set[int] = set()
+    ids = list(message_of)
+    for start in range(0, len(ids), _CHUNK):  # bound parameters stay far below SQLite's limit
+        chunk = ids[start : start + _CHUNK]
+        messages = {message_of[rid] for rid in chunk}
+        message_id = (
+            messages.pop()
+            if len(messages) == 1
+            else case({rid: message_of[rid] for rid in chunk}, value=_R.c.id)
+        )
+        done = session.execute(
+            update(_R)
+            .where(_held(chunk, token))
+            .values(
+                state=ReminderState.SENT.value,
+                sent_at=now,
+                message_id=message_id,
+                claimed_until=None,
+            )
+            .returning(_R.c.id)
+        )
+        kept.update(row[0] for row in done)
+    session.commit()
+    return kept
 
 
 def mark(

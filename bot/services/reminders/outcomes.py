@@ -25,6 +25,7 @@ from bot.services.reminders.dispatch_types import (
     ReminderItem,
     views_for,
 )
+from bot.services.reminders.group_commit import GroupCommit
 from bot.store.models import Enterprise, ReminderState
 
 log = logging.getLogger("bot.services.reminders.dispatcher")  # the dispatcher's own log
@@ -40,6 +41,7 @@ class Recorder:
         self.notifier = notifier
         self.claim = claim
         self.report = report
+        self._sends = GroupCommit(ctx, claim)
 
     def lost(self, ids: Collection[int], what: str = "not sent here") -> None:
         """Rows another dispatcher claimed after this claim's lease ran out: one line, counted."""
@@ -66,6 +68,7 @@ class Recorder:
         return len(self._settle(ids, kept, "not closed here"))
 
     def sent(self, enterprise: Enterprise, ids: list[int], message_id: int) -> None:
+        """One posted message, recorded at once on the event loop (see ``record_sent``)."""
         with self.ctx.session() as session:
             kept = outbox.mark_sent(
                 session,
@@ -74,6 +77,17 @@ class Recorder:
                 now=self.ctx.clock.now(),
                 message_id=message_id,
             )
+        self._sent(enterprise, ids, message_id, kept)
+
+    async def record_sent(self, enterprise: Enterprise, ids: list[int], message_id: int) -> None:
+        """A posted message, recorded together with the other sends of the wave that complete
+        meanwhile (``bot.services.reminders.group_commit``); returns once it is written."""
+        kept = await self._sends.record(ids, message_id)
+        self._sent(enterprise, ids, message_id, kept)
+
+    def _sent(
+        self, enterprise: Enterprise, ids: list[int], message_id: int, kept: set[int]
+    ) -> None:
         self._settle(ids, kept, f"message {message_id} posted, not recorded here")
         self.report.sent += len(kept)
         self.report.messages += 1

@@ -39,6 +39,7 @@ async def due_command(update: Update, context: Context) -> None:
             "quota": it.occurrence.quota,
             "count": it.count,
             "overdue": it.overdue,
+            "missed": it.missed,
         }
         for it in items
     ]
@@ -60,7 +61,9 @@ def _obligations_view(
 ) -> tuple[dict[str, object], InlineKeyboardMarkup | None]:
     ctx = rt(context).ctx
     with ctx.session() as session:
-        lines = duties.obligation_lines(session, ctx.catalog, enterprise, now=ctx.clock.now())
+        lines = duties.obligation_lines(
+            session, ctx.catalog, enterprise, calendar=ctx.calendar, now=ctx.clock.now()
+        )
     rows = [
         {
             "title": _title(context, enterprise, ln.obligation_id),

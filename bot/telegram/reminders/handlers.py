@@ -13,12 +13,8 @@ from bot.domain.reminder_kind import Family, family_of
 from bot.domain.snooze import snooze_until
 from bot.errors import DomainError, StaleButton
 from bot.services.evidence import records as evidence
-from bot.services.reminders import confirmations, outbox, tidy
-from bot.services.reminders.views import (
-    item_views,
-    occurrence_ids_of_message,
-    views_for_message,
-)
+from bot.services.reminders import confirmations, outbox
+from bot.services.reminders.views import item_views, message_views
 from bot.store.models import Enterprise, OccurrenceRow
 from bot.telegram.callbacks import (
     SNOOZE_CHOICES,
@@ -51,20 +47,15 @@ async def refresh(
     ctx, message = runtime.ctx, query.message
     now = ctx.clock.now()
     with ctx.session() as session:
-        views = views_for_message(session, ctx.catalog, enterprise, message.message_id, occ)
-        tidied = tidy.is_tidied(session, enterprise.id or 0, message.message_id)
-        posted = bool(
-            occurrence_ids_of_message(
-                session, enterprise_id=enterprise.id or 0, message_id=message.message_id
-            )
-        )
-    if tidied:
+        shown = message_views(session, ctx.catalog, enterprise, message.message_id, occ)
+    views = shown.views
+    if shown.tidied:
         await edit_pressed(
             query, stale_message(runtime.renderer, ctx.catalog, enterprise, views, now)
         )
         return
     # a digest keeps its header; a snooze, or an item pressed in /due's list, shows alone
-    digest = posted and any(family_of(v.kind) is not Family.SNOOZE for v in views)
+    digest = shown.posted and any(family_of(v.kind) is not Family.SNOOZE for v in views)
     day = message.date.astimezone(ZoneInfo(enterprise.timezone)).date() if digest else None
     text, keyboard = reminder_message(
         runtime.renderer,
@@ -94,10 +85,15 @@ async def confirm_pressed(update: Update, context: Context) -> None:
                 user_id=query.from_user.id,
                 user_name=display_name(update),
                 now=ctx.clock.now(),
-                per_person=confirmations.is_per_person(session, ctx.catalog, data.occurrence_id),
+                catalog=ctx.catalog,
             )
-            enterprise = session.get(Enterprise, result.occurrence.enterprise_id)
-            has_evidence = bool(evidence.evidence_for(session, data.occurrence_id))
+            enterprise = result.enterprise
+            # only a press that completed the duty may ask for evidence (``follow_up``)
+            has_evidence = (
+                result.created
+                and result.done
+                and bool(evidence.evidence_for(session, data.occurrence_id))
+            )
     except DomainError as error:
         await answer_error(update, context, error)
         return
@@ -124,6 +120,7 @@ async def confirm_pressed(update: Update, context: Context) -> None:
                 obligation.title.get(locale),
                 "reminders/evidence_asked",
                 offer,
+                locale=locale,
             )
         elif offer is not None and query.message is not None:
             text = runtime.renderer.render(locale, "reminders/quiz_offer")
@@ -137,12 +134,15 @@ async def ask_for_evidence(
     title: str,
     template: str,
     markup: InlineKeyboardMarkup | None = None,
+    *,
+    locale: str | None = None,
 ) -> None:
-    """Post a prompt whose replies become evidence for ``occ``."""
+    """Post a prompt whose replies become evidence for ``occ`` (in ``locale``, the group's
+    enterprise's, if the caller has it at hand)."""
     query, chat, runtime = update.callback_query, update.effective_chat, rt(context)
     assert query is not None and chat is not None and query.message is not None
     text = runtime.renderer.render(
-        chat_locale(context, update), template, title=title, quiz=markup is not None
+        locale or chat_locale(context, update), template, title=title, quiz=markup is not None
     )
     prompt = await send_html(context.bot, chat.id, text, markup, reply_to=query.message.message_id)
     with runtime.ctx.session() as session:

@@ -95,7 +95,16 @@ class TelegramNotifier:
         except TelegramError as exc:  # timeouts, 5xx, network: Telegram's side, retried
             raise SendUnavailable(f"{type(exc).__name__}: {exc.message}"[:120]) from exc
         if outgoing.digest_day is not None:
-            await tidy_older(self.bot, self.ctx, self.renderer, enterprise, message.message_id)
+            shown = frozenset(v.occurrence.id or 0 for v in views)
+            await tidy_older(
+                self.bot,
+                self.ctx,
+                self.renderer,
+                enterprise,
+                message.message_id,
+                outgoing.tidy,
+                in_digest=shown,
+            )
         escalated = [v for v in views if family_of(v.kind) is Family.ESCALATE]
         if escalated and enterprise.safety_officer_id:
             await self._tell_escalation(enterprise, escalated, now)

@@ -9,6 +9,7 @@ they always look the same.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -33,6 +34,7 @@ from bot.telegram.callbacks import (
 )
 
 MAX_ROWS = 24
+_SHIFT_LABEL = re.compile(r"-S\d+$")  # the label of a per-shift occurrence: 2026-12-02-S2
 SECTIONS = ("overdue", "today", "soon", "campaign")
 
 
@@ -62,8 +64,7 @@ def item_context(
         state = "soon" if days_left > 0 else "today" if days_left == 0 else "overdue"
     return {
         "state": state,
-        "escalated": family_of(view.kind) is Family.ESCALATE
-        and enterprise.safety_officer_id is not None,
+        "escalated": family_of(view.kind) is Family.ESCALATE,
         "family": family_of(view.kind).value,
         "title": obligation.title.get(locale) if obligation else occ.obligation_id,
         "description": obligation.description.get(locale) if obligation else "",
@@ -72,6 +73,7 @@ def item_context(
         "tz": enterprise.timezone,
         "window_start": occ.window_start,
         "days_left": days_left,
+        "shift": bool(_SHIFT_LABEL.search(occ.label)),
         "overdue_days": max(0, -days_left),
         "quota": occ.quota,
         "count": len(view.confirmations),
@@ -165,7 +167,7 @@ def _sections(
     grouped: dict[str, list[Markup]] = {key: [] for key in SECTIONS}
     for ctx in contexts:
         state = str(ctx["state"])
-        rendered = renderer.render(locale, "reminders/item", **ctx)
+        rendered = renderer.repeated(locale, "reminders/item", **ctx)
         grouped[state].append(Markup(rendered))  # noqa: S704 - an autoescaping template's output
     return [{"key": key, "items": items} for key, items in grouped.items() if items]
 
@@ -184,14 +186,14 @@ def reminder_message(
     """The text and keyboard of a digest (``digest_day`` set) or a single reminder (a snooze)."""
     locale = enterprise.locale
     contexts = [item_context(catalog, enterprise, view, now) for view in views]
-    text = renderer.render(
+    text = renderer.repeated(  # groups with the same duties due get the same digest
         locale,
         "reminders/message",
         sections=_sections(renderer, locale, contexts),
         digest_day=digest_day,
         catch_up=catch_up,
         show_sources=show_sources,
-        explained=contexts,
+        explained=contexts if show_sources else [],
     )
     keyboard = reminder_keyboard(renderer, catalog, enterprise, views, sources_shown=show_sources)
     return text, keyboard
@@ -203,7 +205,15 @@ def stale_message(
     enterprise: Enterprise,
     views: list[ItemView],
     now: dt.datetime,
+    in_digest: frozenset[int] = frozenset(),
 ) -> str:
-    """A superseded reminder: where each of its items now stands, no buttons."""
-    contexts = [item_context(catalog, enterprise, view, now) for view in views]
+    """A superseded reminder: where each of its items now stands, no buttons.
+
+    ``in_digest``: the occurrences the new digest shows (an open item there says so; one
+    that is not points to /due)."""
+    contexts = [
+        item_context(catalog, enterprise, view, now)
+        | {"in_digest": view.occurrence.id in in_digest}
+        for view in views
+    ]
     return renderer.render(enterprise.locale, "reminders/stale", items=contexts)

@@ -19,7 +19,7 @@ from bot.telegram.common import (
 )
 
 
-async def _join(update: Update, context: Context) -> tuple[bool, str]:
+async def _join(update: Update, context: Context) -> tuple[bool, int]:
     chat, user, ctx = update.effective_chat, update.effective_user, rt(context).ctx
     assert chat is not None and user is not None
     with ctx.session() as session:
@@ -33,7 +33,7 @@ async def _join(update: Update, context: Context) -> tuple[bool, str]:
             now=ctx.clock.now(),
         )
         size = len(roster.members(session, enterprise.id or 0))
-    return new, str(size)
+    return new, size
 
 
 async def join_command(update: Update, context: Context) -> None:

@@ -9,7 +9,7 @@ out; ``enterprise.topic_id`` is the forum topic reminders are posted in; ``remin
 marks a message a newer digest superseded (its buttons removed). Routine reminders now fire
 at the digest moment, so the pending ones planned at their old times are dropped and every
 enterprise is materialized again on the next tick (the same occurrences and kinds, re-timed;
-nothing sent or confirmed changes).
+nothing sent or confirmed changes). The reminders of logged events' duties stay as they are.
 """
 
 from __future__ import annotations
