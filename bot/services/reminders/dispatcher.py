@@ -31,6 +31,7 @@ from bot.services.reminders.dispatch_types import (
     OfficerNotice,
     OutgoingReminder,
     ReminderItem,
+    WaveViews,
     views_for,
 )
 from bot.services.reminders.outcomes import Recorder
@@ -167,7 +168,7 @@ class Dispatcher:
                     return
                 heartbeat.confirm()
                 await self._dispatch_chat(
-                    recorder, chat.enterprise, chat.rows, wave.now, catch_up_after
+                    recorder, wave.views, chat.enterprise, chat.rows, wave.now, catch_up_after
                 )
 
         try:
@@ -191,6 +192,7 @@ class Dispatcher:
     async def _dispatch_chat(
         self,
         recorder: Recorder,
+        views: WaveViews | None,
         enterprise: Enterprise,
         rows: list[tuple[ReminderRow, OccurrenceRow]],
         now: dt.datetime,
@@ -214,11 +216,13 @@ class Dispatcher:
             recorder.hold(enterprise, send_ids)
             return
         try:
-            views = views_for(self.ctx, items)
             day = digest_day(enterprise, items, now)
-            message_id = await self.notifier.send_reminder(
-                OutgoingReminder(enterprise, items, catch_up, views, day)
+            outgoing = (
+                views.outgoing(enterprise, items, catch_up=catch_up, digest_day=day)
+                if views is not None
+                else OutgoingReminder(enterprise, items, catch_up, views_for(self.ctx, items), day)
             )
+            message_id = await self.notifier.send_reminder(outgoing)
         except ChatMoved as moved:
             recorder.moved(enterprise, send_ids, moved.new_chat_id)
         except ChatMuted:
@@ -237,4 +241,4 @@ class Dispatcher:
         except Exception as exc:  # a bug, not Telegram: capped like a refusal, traced once
             await recorder.refused(enterprise, items, "error", type(exc).__name__, exc)
         else:
-            recorder.sent(enterprise, send_ids, message_id)
+            await recorder.record_sent(enterprise, send_ids, message_id)

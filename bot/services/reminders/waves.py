@@ -27,6 +27,7 @@ from bot.domain.reminder_kind import Family, family_of
 from bot.services.context import AppContext
 from bot.services.reminders import outbox
 from bot.services.reminders.claims import Claim
+from bot.services.reminders.dispatch_types import WaveViews
 from bot.store.models import Enterprise, OccurrenceRow, ReminderRow
 
 Rows = list[tuple[ReminderRow, OccurrenceRow]]
@@ -67,6 +68,7 @@ class Wave:
     chats: list[Chat]
     low_water_at: int  # chats left to start when the next wave should be claimed
     handed_back: list[int] = field(default_factory=list)  # rows left unposted at a stop
+    views: WaveViews | None = None  # what its messages show, loaded with the claim
     low_water: asyncio.Event = field(default_factory=asyncio.Event)
     _unstarted: int = -1
 
@@ -119,14 +121,14 @@ class Pipeline:
 
 def _claim_rows(
     ctx: AppContext, worker: str, batch: int, now: dt.datetime, token: str, lease: dt.timedelta
-) -> list[tuple[ReminderRow, OccurrenceRow, Enterprise]]:
+) -> tuple[list[tuple[ReminderRow, OccurrenceRow, Enterprise]], WaveViews | None]:
     with ctx.session() as session:
         ids = outbox.claim_due(
             session, now=now, worker=worker, token=token, lease=lease, limit=batch
         )
         if not ids:
-            return []
-        return list(
+            return [], None
+        triples = list(
             session.exec(
                 select(ReminderRow, OccurrenceRow, Enterprise)
                 .join(OccurrenceRow, col(OccurrenceRow.id) == col(ReminderRow.occurrence_id))
@@ -134,6 +136,8 @@ def _claim_rows(
                 .where(col(ReminderRow.id).in_(ids))
             ).all()
         )
+        views = WaveViews.load(session, ctx.catalog, [o for _, o, _ in triples], now)
+        return triples, views
 
 
 async def claim_wave(ctx: AppContext, worker: str, batch: int, low_water_at: int) -> Wave | None:
@@ -146,8 +150,10 @@ async def claim_wave(ctx: AppContext, worker: str, batch: int, low_water_at: int
     now = ctx.clock.now()
     lease = dt.timedelta(seconds=ctx.settings.claim_lease_seconds)
     claim = Claim.new(expires=now + lease)
-    triples = await asyncio.to_thread(_claim_rows, ctx, worker, batch, now, claim.token, lease)
+    triples, views = await asyncio.to_thread(
+        _claim_rows, ctx, worker, batch, now, claim.token, lease
+    )
     if not triples:
         return None
     claim.held.update(r.id or 0 for r, _, _ in triples)
-    return Wave(claim, now, chats_of(triples), low_water_at)
+    return Wave(claim, now, chats_of(triples), low_water_at, views=views)
