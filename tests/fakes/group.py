@@ -62,6 +62,15 @@ class Group:
         )
 
 
+async def say_privately(bot: LocalBot, user: JSON, text: str) -> BotMessage:
+    """``user`` writes ``text`` to the bot in their private chat; returns the bot's answer."""
+    emu = bot.emulator
+    chat = emu.private_chat(user)
+    after = emu.cursor(chat["id"])
+    emu.send_text(chat, user, text)
+    return await emu.wait_for_message(chat["id"], after=after)
+
+
 async def group_with_bot(bot: LocalBot, *, language_code: str = "zh-hans") -> Group:
     emu = bot.emulator
     admin = emu.create_user("张主任", username="zhang", language_code=language_code)

@@ -14,21 +14,12 @@ from telegram import (
 )
 
 from bot.demo.harness import LocalBot
-from bot.emulator import BotMessage
 from bot.telegram.runtime import runtime_of
-from tests.fakes.group import JSON, group_with_bot
+from tests.fakes.group import group_with_bot, say_privately
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-async def _private(bot: LocalBot, user: JSON, text: str) -> BotMessage:
-    emu = bot.emulator
-    chat = emu.private_chat(user)
-    after = emu.cursor(chat["id"])
-    emu.send_text(chat, user, text)
-    return await emu.wait_for_message(chat["id"], after=after)
 
 
 async def test_descriptions_are_set_in_both_languages_chinese_by_default(bot: LocalBot) -> None:
@@ -57,7 +48,7 @@ async def test_private_start_explains_and_offers_to_join_a_group(
     bot: LocalBot, language_code: str
 ) -> None:
     user = bot.emulator.create_user("李经理", username="li", language_code=language_code)
-    answer = await _private(bot, user, "/start")
+    answer = await say_privately(bot, user, "/start")
     [[button]] = answer.raw["reply_markup"]["inline_keyboard"]
     username = (await bot.app.bot.get_me()).username
     assert button["url"] == f"https://t.me/{username}?startgroup=setup"
@@ -125,7 +116,7 @@ async def test_help_lists_every_menu_command_under_its_role_with_examples(bot: L
 
 async def test_private_help_in_english_puts_the_private_commands_first(bot: LocalBot) -> None:
     user = bot.emulator.create_user("Li", username="li_en", language_code="en")
-    text = (await _private(bot, user, "/help")).text or ""
+    text = (await say_privately(bot, user, "/help")).text or ""
     assert not CJK.search(text)
     sections = _sections(bot, text, "en")
     assert list(sections) == ["private", "everyone", "admins"]

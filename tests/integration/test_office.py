@@ -11,25 +11,16 @@ import openpyxl
 from sqlmodel import col, func, select
 
 from bot.demo.harness import LocalBot
-from bot.emulator import BotMessage
 from bot.reports.sources import ReportSources
 from bot.services.reminders.confirmations import confirm
 from bot.store.models import Enterprise, Evidence, OccurrenceRow
 from bot.store.office_models import LinkCode, OfficeLink
 from bot.telegram.office.digest_job import send_due_digests
 from tests.conftest import SHANGHAI, local
-from tests.fakes.group import Group, group_with_bot
+from tests.fakes.group import Group, group_with_bot, say_privately
 
 JSON = dict[str, Any]
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
-
-
-async def _private(bot: LocalBot, user: JSON, text: str) -> BotMessage:
-    emu = bot.emulator
-    chat = emu.private_chat(user)
-    after = emu.cursor(chat["id"])
-    emu.send_text(chat, user, text)
-    return await emu.wait_for_message(chat["id"], after=after)
 
 
 async def _second_group(bot: LocalBot) -> Group:
@@ -47,7 +38,7 @@ async def _second_group(bot: LocalBot) -> Group:
 
 async def _link_code(bot: LocalBot, group: Group) -> str:
     """The admin asks for a code in the group; it arrives privately, never in the group."""
-    await _private(bot, group.admin, "/start")
+    await say_privately(bot, group.admin, "/start")
     emu = bot.emulator
     private = emu.private_chat(group.admin)["id"]
     after = emu.cursor(private)
@@ -100,9 +91,9 @@ async def test_office_links_two_enterprises_and_gets_stats_report_and_digest(
     await chemicals.setup()
     construction = await _second_group(bot)
     officer = emu.create_user("李科长", username="li_office")
-    await _private(bot, officer, "/start")
+    await say_privately(bot, officer, "/start")
     for group in (chemicals, construction):
-        linked = await _private(bot, officer, f"/office link {await _link_code(bot, group)}")
+        linked = await say_privately(bot, officer, f"/office link {await _link_code(bot, group)}")
         assert "成功关联" in (linked.text or "")
     assert "关联企业 2 家" in (linked.text or "")
 
@@ -111,7 +102,7 @@ async def test_office_links_two_enterprises_and_gets_stats_report_and_digest(
     now = local(2026, 12, 21, 10, 0)
     bot.clock.set(now)
 
-    stats = await _private(bot, officer, "/stats")
+    stats = await say_privately(bot, officer, "/stats")
     text = stats.text or ""
     assert "2 家企业" in text and "督办清单" in text and "完成率排名" in text
     assert "某某化工有限公司" in text and "某某建设集团" in text
@@ -157,14 +148,14 @@ async def test_codes_are_single_use_and_enterprise_groups_cannot_link(bot: Local
     refused = await chemicals.say(chemicals.admin, f"/office link {code}")
     assert "企业群" in (refused.text or "")
     assert "成功关联" in (
-        (await _private(bot, office_a, f"/office link {code.lower()}")).text or ""
+        (await say_privately(bot, office_a, f"/office link {code.lower()}")).text or ""
     )
-    again = await _private(bot, office_b, f"/office link {code}")
+    again = await say_privately(bot, office_b, f"/office link {code}")
     assert "无效" in (again.text or "")
     with bot.ctx.session() as s:
         assert len(s.exec(select(OfficeLink)).all()) == 1
         assert s.exec(select(LinkCode)).one().used_at is not None
-    stranger = await _private(bot, office_b, "/stats")
+    stranger = await say_privately(bot, office_b, "/stats")
     assert "督办清单" not in (stranger.text or ""), "only linked offices see office statistics"
 
 
@@ -174,7 +165,7 @@ async def test_non_admin_cannot_issue_a_code_and_status_lists_offices(bot: Local
     refused = await chemicals.say(chemicals.worker, "/office code")
     assert "管理员" in (refused.text or "")
     office = bot.emulator.create_user("安委办")
-    await _private(bot, office, f"/office link {await _link_code(bot, chemicals)}")
+    await say_privately(bot, office, f"/office link {await _link_code(bot, chemicals)}")
     status = await chemicals.say(chemicals.admin, "/office")
     assert "已关联 1 个监管部门" in (status.text or "") and "安委办" in (status.text or "")
 
@@ -184,7 +175,7 @@ async def test_evidence_link_opens_only_for_the_linked_office(bot: LocalBot) -> 
     await chemicals.setup()
     office = bot.emulator.create_user("安委办")
     outsider = bot.emulator.create_user("路人")
-    await _private(bot, office, f"/office link {await _link_code(bot, chemicals)}")
+    await say_privately(bot, office, f"/office link {await _link_code(bot, chemicals)}")
     with bot.ctx.session() as s:
         occ = s.exec(
             select(OccurrenceRow).where(OccurrenceRow.obligation_id == "daily-control")
@@ -194,7 +185,7 @@ async def test_evidence_link_opens_only_for_the_linked_office(bot: LocalBot) -> 
                        kind="note", text="已检查<储罐>区", created_at=bot.clock.now()))  # fmt: skip
         s.commit()
         occurrence_id = occ.id
-    shown = await _private(bot, office, f"/start of{occurrence_id}")
+    shown = await say_privately(bot, office, f"/start of{occurrence_id}")
     assert "已检查<储罐>区" in (shown.text or "")
-    refused = await _private(bot, outsider, f"/start of{occurrence_id}")
+    refused = await say_privately(bot, outsider, f"/start of{occurrence_id}")
     assert "无法查看" in (refused.text or "")

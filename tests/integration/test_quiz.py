@@ -15,7 +15,7 @@ from bot.store.models import Enterprise
 from bot.store.quiz_models import Quiz, QuizAnswer, QuizQuestion, Retraining, SpotCheck
 from bot.telegram.quiz.flow import quiz_offer_markup
 from bot.telegram.quiz.jobs import close_expired_checks, send_due_retests
-from tests.fakes.group import Group, group_with_bot
+from tests.fakes.group import Group, group_with_bot, say_privately
 
 JSON = dict[str, Any]
 
@@ -291,16 +291,8 @@ async def test_spot_check_fail_retrain_retest_pass(bot: LocalBot) -> None:
     assert "目前没有待补考人员" in (listing.text or "") and "知晓率：100%" in (listing.text or "")
     assert _retrainings(bot)[0].passed_at == clock.now()
 
-    me = await _say_private(bot, worker, "/me")
+    me = await say_privately(bot, worker, "/me")
     assert "补考：答对" in (me.text or "") and "逢查必考：答对 0/5 题" in (me.text or "")
-
-
-async def _say_private(bot: LocalBot, user: JSON, text: str) -> BotMessage:
-    emu = bot.emulator
-    chat = emu.private_chat(user)
-    after = emu.cursor(chat["id"])
-    emu.send_text(chat, user, text)
-    return await emu.wait_for_message(chat["id"], after=after)
 
 
 async def test_check_time_limit_volunteers_and_unreachable(bot: LocalBot) -> None:
