@@ -15,8 +15,8 @@ from bot.store.models import OccurrenceRow
 from bot.store.office_models import LinkCode, Office, OfficeLink
 from bot.telegram.office.digest_job import send_due_digests
 from tests.conftest import local
-from tests.fakes.group import Group, group_with_bot
-from tests.integration.test_office import _link_code, _private
+from tests.fakes.group import Group, group_with_bot, say_privately
+from tests.integration.test_office import _link_code
 
 JSON = dict[str, Any]
 REFUSED = "只有群管理员"
@@ -75,7 +75,7 @@ async def test_an_office_group_follows_its_supergroup_with_stats_digest_and_evid
     assert "督办清单" in stats and "1 家企业" in stats
     with bot.ctx.session() as s:
         occurrence_id = s.exec(select(OccurrenceRow.id)).first()
-    shown = await _private(bot, head, f"/start of{occurrence_id}")
+    shown = await say_privately(bot, head, f"/start of{occurrence_id}")
     assert "某某化工有限公司" in (shown.text or "") and "无法查看" not in (shown.text or "")
     bot.clock.set(local(2026, 12, 7, 8, 30))  # Monday morning
     assert await send_due_digests(bot.app.bot, bot.runtime, ReportSources()) == 1
@@ -115,7 +115,7 @@ async def test_an_enterprise_admin_unlinks_one_office_with_a_button(bot: LocalBo
     await enterprise.setup()
     office_chat, head = await _office_group(bot, enterprise, supergroup=True)
     officer = emu.create_user("李科长")
-    await _private(bot, officer, f"/office link {await _link_code(bot, enterprise)}")
+    await say_privately(bot, officer, f"/office link {await _link_code(bot, enterprise)}")
     before = _links(bot)
     assert [title for title, _ in before] == ["区安委办", "李科长"]
 
@@ -154,24 +154,24 @@ async def test_an_office_drops_an_enterprise_by_name_and_bad_names_change_nothin
     await enterprise.setup()
     officer, namesake = emu.create_user("李科长"), emu.create_user("李科长")
     for person in (officer, namesake):
-        await _private(bot, person, f"/office link {await _link_code(bot, enterprise)}")
+        await say_privately(bot, person, f"/office link {await _link_code(bot, enterprise)}")
     before = _links(bot)
 
     wrong = await enterprise.say(enterprise.admin, "/office unlink 不存在的办公室")
     assert "没有名为“不存在的办公室”" in (wrong.text or "") and _links(bot) == before
     two = await enterprise.say(enterprise.admin, "/office unlink 李科长")
     assert "有多个关联对象" in (two.text or "") and _links(bot) == before
-    wrong = await _private(bot, officer, "/office unlink 另一家公司")
+    wrong = await say_privately(bot, officer, "/office unlink 另一家公司")
     assert "未做任何更改" in (wrong.text or "") and _links(bot) == before
 
     after = emu.cursor(enterprise.chat_id)
-    done = await _private(bot, officer, "/office unlink  某某化工有限公司 ")
+    done = await say_privately(bot, officer, "/office unlink  某某化工有限公司 ")
     assert "不再关联 某某化工有限公司" in (done.text or ""), done.text
     assert len(_links(bot)) == 1  # the namesake's office still sees it
     notice = await emu.wait_for_message(enterprise.chat_id, after=after)
     assert "李科长" in (notice.text or "") and "不再关联本企业" in (notice.text or "")
-    assert "无需解除" in ((await _private(bot, officer, "/office unlink")).text or "")
-    assert "0 家企业" in ((await _private(bot, officer, "/stats")).text or "")
+    assert "无需解除" in ((await say_privately(bot, officer, "/office unlink")).text or "")
+    assert "0 家企业" in ((await say_privately(bot, officer, "/stats")).text or "")
 
 
 async def test_unused_link_codes_can_be_revoked(bot: LocalBot) -> None:
@@ -184,15 +184,15 @@ async def test_unused_link_codes_can_be_revoked(bot: LocalBot) -> None:
     assert REFUSED in (await enterprise.say(enterprise.worker, "/office revoke")).text
     revoked = await enterprise.say(enterprise.admin, "/office revoke")
     assert "已撤销" in (revoked.text or "") and "1 个" in (revoked.text or "")
-    refused = await _private(bot, officer, f"/office link {code}")
+    refused = await say_privately(bot, officer, f"/office link {code}")
     assert "无效" in (refused.text or "") and _links(bot) == []
     nothing = await enterprise.say(enterprise.admin, "/office revoke")
     assert "无需撤销" in (nothing.text or "")
 
     used = await _link_code(bot, enterprise)  # a redeemed code stays, as history
-    await _private(bot, officer, f"/office link {used}")
+    await say_privately(bot, officer, f"/office link {used}")
     await enterprise.say(enterprise.admin, "/office revoke", expect="无需撤销")
     with bot.ctx.session() as s:
         assert [c.used_at is not None for c in s.exec(select(LinkCode)).all()] == [True]
-    in_office = await _private(bot, officer, "/office revoke")
+    in_office = await say_privately(bot, officer, "/office revoke")
     assert "企业群内发送 /office revoke" in (in_office.text or "")
