@@ -20,13 +20,14 @@ exactly one message.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import Counter
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 
 from bench.common import (
     NOW,
@@ -81,8 +82,16 @@ async def drain(lb: LocalBot, *, deadline: float = 600.0) -> None:
         await asyncio.sleep(0.05)
 
 
+def _markup(value: Any) -> dict[str, Any]:
+    """A sent reply_markup as the emulator recorded it (parsed, or the JSON text)."""
+    return json.loads(value) if isinstance(value, str) else dict(value)
+
+
 async def _bare_loop(emu: BotApiEmulator, sends: list[ApiCall]) -> tuple[float, float]:
-    """(Wall, CPU) seconds a bare PTB loop needs to send the same messages, one by one."""
+    """(Wall, CPU) seconds a bare PTB loop needs to send the same messages, one by one.
+
+    Like any PTB bot, it builds each message's keyboard (its buttons' texts and callback
+    data, taken from our sends beforehand) as it sends it."""
     app = bare_application(emu)
     await app.initialize()
     try:
@@ -90,7 +99,10 @@ async def _bare_loop(emu: BotApiEmulator, sends: list[ApiCall]) -> tuple[float, 
             (
                 int(c.params["chat_id"]),
                 str(c.params["text"]),
-                InlineKeyboardMarkup.de_json(c.params["reply_markup"], app.bot)
+                [
+                    [(str(b["text"]), str(b["callback_data"])) for b in row]
+                    for row in _markup(c.params["reply_markup"])["inline_keyboard"]
+                ]
                 if c.params.get("reply_markup")
                 else None,
                 bool(c.params.get("disable_notification", False)),
@@ -99,7 +111,14 @@ async def _bare_loop(emu: BotApiEmulator, sends: list[ApiCall]) -> tuple[float, 
         ]
         no_preview = LinkPreviewOptions(is_disabled=True)  # as the app's defaults send it
         started, cpu = time.perf_counter(), time.process_time()
-        for chat_id, text, markup, silent in messages:
+        for chat_id, text, rows, silent in messages:
+            markup = (
+                InlineKeyboardMarkup(
+                    [[InlineKeyboardButton(t, callback_data=d) for t, d in row] for row in rows]
+                )
+                if rows is not None
+                else None
+            )
             await app.bot.send_message(
                 chat_id,
                 text,

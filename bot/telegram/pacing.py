@@ -24,14 +24,22 @@ loaded event loop). ``SteadyPace`` therefore keeps three rules:
 
 ``RATE_LIMIT_OVERALL_PER_SECOND`` (default 29) is the rate of rule 2; rule 3 counts 30 or the
 rate, whichever is larger (the test harness lifts the limits with a rate of 10,000).
+
+Requests wait their turn first come, first served, except that the outbox's sends (made inside
+``in_background()``) let every other request go first: a person's ✅ is answered and its message
+edited without queueing behind the morning wave's sends, which only lose that one slot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import math
 from collections import deque
+from collections.abc import Iterator
+from contextvars import ContextVar
 from types import TracebackType
 
 from aiolimiter import AsyncLimiter
@@ -39,6 +47,49 @@ from aiolimiter import AsyncLimiter
 TELEGRAM_PER_WINDOW = 30  # messages Telegram accepts "in any second"
 TELEGRAM_WINDOW = 1.0  # seconds
 CATCH_UP = 0.15  # seconds of the rate a late start may make up (rule 2)
+
+FIRST, LAST = 0, 1  # turns: other requests, then the outbox's
+_turn_of_this_task: ContextVar[int] = ContextVar("pacing_turn", default=FIRST)
+
+
+@contextlib.contextmanager
+def in_background() -> Iterator[None]:
+    """Requests made inside wait until no other request waits for its turn."""
+    token = _turn_of_this_task.set(LAST)
+    try:
+        yield
+    finally:
+        _turn_of_this_task.reset(token)
+
+
+class Turns:
+    """One holder at a time; waiters served by priority, then first come, first served."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    async def take(self, priority: int) -> None:
+        if not self._held and not self._waiting:
+            self._held = True
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (priority, next(self._order), turn))
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.give()  # it was ours already: pass it on
+            raise
+
+    def give(self) -> None:
+        while self._waiting:
+            _, _, turn = heapq.heappop(self._waiting)
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self._held = False
 
 
 class SteadyPace(AsyncLimiter):
@@ -57,7 +108,7 @@ class SteadyPace(AsyncLimiter):
         self._answered: deque[float] = deque()  # when answers came, oldest first
         self._fastest = math.inf  # the fastest round trip so far
         self._answer = asyncio.Event()
-        self._turn = asyncio.Lock()  # first come, first served
+        self._turns = Turns()
 
     def _lead(self) -> float:
         """How long a request surely takes to reach Telegram: half the fastest round trip."""
@@ -92,7 +143,8 @@ class SteadyPace(AsyncLimiter):
         self._answer.set()
 
     async def acquire(self, amount: float = 1) -> None:
-        async with self._turn:
+        await self._turns.take(_turn_of_this_task.get())
+        try:
             loop = asyncio.get_running_loop()
             while True:
                 now = loop.time()
@@ -104,6 +156,8 @@ class SteadyPace(AsyncLimiter):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._answer.wait(), wait)
             self.started(asyncio.current_task(), now)
+        finally:
+            self._turns.give()
 
     async def __aexit__(
         self,

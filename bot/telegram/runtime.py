@@ -40,8 +40,9 @@ class Runtime:
     closing: bool = False
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def tick(self) -> DispatchReport:
-        """Materialize what fell behind, then send what is due. One tick at a time per process."""
+    async def tick(self, *, waves: int | None = None) -> DispatchReport:
+        """Materialize what fell behind, then send what is due (at most ``waves`` waves; more
+        wakes the scheduler at once). One tick at a time per process."""
         async with self._lock:
             if self.closing:
                 return DispatchReport()
@@ -49,7 +50,9 @@ class Runtime:
             # In a worker thread with its own session: the bot keeps answering meanwhile.
             await asyncio.to_thread(self._materialize, now)
             report = (
-                DispatchReport() if self.dispatcher is None else await self.dispatcher.run_once()
+                DispatchReport()
+                if self.dispatcher is None
+                else await self.dispatcher.run_once(waves=waves)
             )
             for hook in [] if self.closing else self.hooks:  # a stop starts nothing new
                 try:

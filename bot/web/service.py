@@ -63,7 +63,8 @@ class BotService:
         await self.app.start()
         # One wave before taking traffic: catch-up goes out first, and /healthz is green as
         # soon as the server answers. A database that is down fails the start here, loudly.
-        await self.runtime.tick()
+        # A bigger backlog follows from the scheduler once updates are being taken.
+        await self.runtime.tick(waves=1)
         if self.runtime.closing:  # a signal during the start-up tick: stop() follows
             return
         if self.webhook_mode:

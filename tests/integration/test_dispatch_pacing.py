@@ -197,3 +197,28 @@ def claimed(bot: LocalBot) -> int:
     with bot.ctx.engine.connect() as conn:
         rows = conn.execute(select(r.c.enterprise_id).where(r.c.state == "claimed")).all()
     return len({e for (e,) in rows})
+
+
+async def test_the_start_up_tick_sends_one_wave_and_leaves_the_backlog_to_the_scheduler(
+    bot: LocalBot,
+) -> None:
+    """``safetybot run`` takes updates after one wave (``tick(waves=1)``), not after the whole
+    morning: the rest follows from the scheduler, woken at once, and nothing is left out."""
+    emu = bot.emulator
+    chat_ids = []
+    for n in range(5):
+        chat = emu.create_group(f"企业群{n}")
+        emu.store.chats[chat["id"]].bot_status = "member"
+        chat_ids.append(int(chat["id"]))
+    bot.clock.set(DUE)
+    seed_morning(bot, chat_ids, set())
+    dispatcher = bot.runtime.dispatcher
+    assert dispatcher is not None
+    dispatcher.batch = 2
+    scheduler = RecordingScheduler()
+    bot.runtime.scheduler = scheduler
+    report = await bot.runtime.tick(waves=1)
+    assert report.backlog and report.messages == 2 and scheduler.wakes == [0.0]
+    report = await bot.runtime.tick()  # what the wake runs
+    assert report.messages == 3 and not report.backlog
+    assert all(len(emu.sent(c)) == 1 for c in chat_ids)

@@ -8,6 +8,8 @@ between 100 and 300 ms. Telegram must never count more than 30 in any one-second
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import heapq
 import itertools
 import math
@@ -15,7 +17,7 @@ import random
 
 import pytest
 
-from bot.telegram.pacing import TELEGRAM_PER_WINDOW, SteadyPace
+from bot.telegram.pacing import TELEGRAM_PER_WINDOW, SteadyPace, in_background
 
 
 def simulate(
@@ -101,3 +103,40 @@ def test_a_lifted_limit_does_not_hold_requests_back() -> None:
     """The test harness sets 10,000/s: the window then counts 10,000, not Telegram's 30."""
     starts, _ = simulate(SteadyPace(10_000), 500, seed=2)
     assert starts[-1] - starts[0] < 0.1
+
+
+async def _requests(
+    pace: SteadyPace, names: list[str], order: list[str]
+) -> list[asyncio.Task[None]]:
+    """Start one request per name ("send…" ones as the outbox makes them); let them queue."""
+
+    async def request(name: str) -> None:
+        turn = in_background() if name.startswith("send") else contextlib.nullcontext()
+        with turn:
+            async with pace:
+                order.append(name)
+
+    tasks = []
+    for name in names:
+        tasks.append(asyncio.create_task(request(name)))
+        for _ in range(3):
+            await asyncio.sleep(0)  # (a yield, not a wait: the request reaches the limiter)
+    return tasks
+
+
+async def test_a_press_goes_before_the_waves_waiting_sends() -> None:
+    """Five reminders wait in the limiter when a person's press needs an edit: the edit goes
+    next, not after the five."""
+    pace, order = SteadyPace(29), []
+    tasks = await _requests(pace, ["send0", "send1", "send2", "send3", "send4", "press"], order)
+    await asyncio.gather(*tasks)
+    assert order[:3] == ["send0", "send1", "press"]
+    assert sorted(order) == ["press", "send0", "send1", "send2", "send3", "send4"]
+
+
+async def test_requests_of_one_kind_keep_their_order_and_a_cancelled_one_is_skipped() -> None:
+    pace, order = SteadyPace(29), []
+    tasks = await _requests(pace, ["send0", "send1", "send2", "send3", "press0", "press1"], order)
+    tasks[2].cancel()  # send2 gives up while waiting for its turn
+    await asyncio.gather(*tasks, return_exceptions=True)
+    assert order == ["send0", "send1", "press0", "press1", "send3"]

@@ -115,10 +115,11 @@ class Dispatcher:
         low_water = max(self.concurrency, self.batch // 4)
         return await claim_wave(self.ctx, self.worker, self.batch, low_water)
 
-    async def run_once(self) -> DispatchReport:
+    async def run_once(self, *, waves: int | None = None) -> DispatchReport:
         """Waves until nothing more is due, a wave had to retry (not a 429), ``stop()`` was
-        called, or the next wave would not end before the next tick (PTB's JobQueue skips a
-        tick that finds this one running)."""
+        called, the next wave would not end before the next tick (PTB's JobQueue skips a tick
+        that finds this one running), or ``waves`` waves were posted (then ``backlog`` says
+        whether more is due)."""
         report = DispatchReport()
         started = time.monotonic()
         next_tick = started + self.ctx.settings.dispatch_interval_seconds
@@ -138,6 +139,7 @@ class Dispatcher:
                     break
                 now = time.monotonic()
                 last = now + (now - claimed_at) > next_tick  # the next wave would end too late
+                last = last or (waves is not None and len(posting) >= waves)
                 claimed_at, wave = now, await self._claim()
                 if last:  # the next tick starts with it, without waiting for a claim
                     self._carried, report.backlog = wave, wave is not None

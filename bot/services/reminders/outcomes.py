@@ -67,18 +67,6 @@ class Recorder:
             kept = outbox.mark(session, list(ids), token=self.claim.token, state=state, error=error)
         return len(self._settle(ids, kept, "not closed here"))
 
-    def sent(self, enterprise: Enterprise, ids: list[int], message_id: int) -> None:
-        """One posted message, recorded at once on the event loop (see ``record_sent``)."""
-        with self.ctx.session() as session:
-            kept = outbox.mark_sent(
-                session,
-                ids,
-                token=self.claim.token,
-                now=self.ctx.clock.now(),
-                message_id=message_id,
-            )
-        self._sent(enterprise, ids, message_id, kept)
-
     async def record_sent(self, enterprise: Enterprise, ids: list[int], message_id: int) -> None:
         """A posted message, recorded together with the other sends of the wave that complete
         meanwhile (``bot.services.reminders.group_commit``); returns once it is written."""

@@ -25,6 +25,7 @@ from bot.services.context import AppContext
 from bot.services.reminders.dispatch_types import OfficerNotice, OutgoingReminder
 from bot.services.reminders.views import ItemView
 from bot.store.models import Enterprise
+from bot.telegram.pacing import in_background
 from bot.telegram.reminders.presenter import item_context, reminder_message
 from bot.telegram.reminders.tidying import tidy_older
 from bot.telegram.reminders.topic import send_to_topic
@@ -72,6 +73,11 @@ class TelegramNotifier:
         self.renderer = renderer
 
     async def send_reminder(self, outgoing: OutgoingReminder) -> int:
+        # The wave's requests let a person's press, reply or edit go first in the rate limiter.
+        with in_background():
+            return await self._send_reminder(outgoing)
+
+    async def _send_reminder(self, outgoing: OutgoingReminder) -> int:
         views = outgoing.views
         now = self.ctx.clock.now()
         enterprise = outgoing.enterprise
@@ -131,4 +137,5 @@ class TelegramNotifier:
             )
 
     async def notify_officer(self, enterprise: Enterprise, notice: OfficerNotice) -> None:
-        await tell_officer(self.bot, self.ctx, self.renderer, enterprise, notice)
+        with in_background():
+            await tell_officer(self.bot, self.ctx, self.renderer, enterprise, notice)
