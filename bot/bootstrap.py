@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.catalog import load_catalog
+from bot.catalog.hazard_standards import load_hazard_standards
 from bot.catalog.holidays import calendar_warnings, load_work_calendar
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -28,5 +29,10 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
     for warning in calendar_warnings(calendar, clock.now().date(), holidays):
         log.warning("%s", warning)
     return AppContext(
-        settings=settings, engine=engine, catalog=catalog, calendar=calendar, clock=clock
+        settings=settings,
+        engine=engine,
+        catalog=catalog,
+        calendar=calendar,
+        clock=clock,
+        hazard_standards=load_hazard_standards(settings.schedules_dir),
     )

@@ -63,7 +63,7 @@ def test_every_feature_package_exports_its_feature() -> None:
     from bot.telegram.feature import Feature
     from bot.telegram.features import FEATURES
 
-    packages = {p.parent.name for p in (BOT / "telegram").glob("*/handlers.py")}
+    packages = {p.parent.name for p in (BOT / "telegram").glob("*/__init__.py")}
     assert packages == {f.name for f in FEATURES}
     assert all(isinstance(f, Feature) for f in FEATURES)
 

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import bot.store.drill_models
 import bot.store.event_models  # noqa: F401
+import bot.store.hazard_models  # noqa: F401
 import bot.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import bot.store.office_models  # noqa: F401
 import bot.store.pref_models  # noqa: F401

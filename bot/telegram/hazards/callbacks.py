@@ -1,0 +1,180 @@
+"""Callback data of the hazard buttons (prefix ``hz``): short, strict, within Telegram's 64 bytes.
+
+Data come from the client and may be forged; decoding only checks the shape and returns None
+for anything else. Whether the hazard belongs to the chat the press came from, and whether
+the presser may do the step, is checked by ``bot.services.hazards`` / ``bot.domain.hazard``.
+
+    hz:g:<hazard>:<general|major>      grade
+    hz:i:<hazard>:<page>               list the sector's 判定标准 items (a page of them)
+    hz:p:<hazard>:<item index>         pick the item (index in ``items_for_sector`` order)
+    hz:n:<hazard>                      the major hazard fits no listed item (keep it major)
+    hz:w:<hazard>                      start the 五落实 (ask the responsible person, …)
+    hz:r:<hazard>:<user>               the responsible person chosen from the roster
+    hz:x:<hazard>                      mark rectified (asks for after-photos)
+    hz:v:<hazard>                      verify and close (销号)
+    hz:b:<hazard>                      send back (asks for the reason)
+    hz:z:<hazard>                      close as invalid (asks for the reason)
+    hz:h:<hazard>                      show the hazard's steps and photos
+    hz:a:<0|1>                         private report: anonymous to the group or not
+    hz:c:<self-check>:<yes|no|na>      a self-check answer for the current item
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PREFIX = "hz:"
+MAX_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Grade:
+    hazard_id: int
+    major: bool
+
+
+@dataclass(frozen=True)
+class ListItems:
+    hazard_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class PickItem:
+    hazard_id: int
+    index: int
+
+
+@dataclass(frozen=True)
+class NoItem:
+    hazard_id: int
+
+
+@dataclass(frozen=True)
+class StartPlan:
+    hazard_id: int
+
+
+@dataclass(frozen=True)
+class ChooseResponsible:
+    hazard_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class Rectify:
+    hazard_id: int
+
+
+@dataclass(frozen=True)
+class Verify:
+    hazard_id: int
+
+
+@dataclass(frozen=True)
+class SendBack:
+    hazard_id: int
+
+
+@dataclass(frozen=True)
+class Invalidate:
+    hazard_id: int
+
+
+@dataclass(frozen=True)
+class History:
+    hazard_id: int
+
+
+@dataclass(frozen=True)
+class Anonymous:
+    anonymous: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    self_check_id: int
+    answer: str  # yes | no | na
+
+
+HazardCallback = (
+    Grade
+    | ListItems
+    | PickItem
+    | NoItem
+    | StartPlan
+    | ChooseResponsible
+    | Rectify
+    | Verify
+    | SendBack
+    | Invalidate
+    | History
+    | Anonymous
+    | Answer
+)
+
+_ID = r"([1-9][0-9]{0,17})"  # ASCII, no leading zeros: one id, one spelling
+_N = r"(0|[1-9][0-9]{0,3})"
+_PATTERNS = {
+    "g": re.compile(rf"g:{_ID}:(general|major)"),
+    "i": re.compile(rf"i:{_ID}:{_N}"),
+    "p": re.compile(rf"p:{_ID}:{_N}"),
+    "r": re.compile(rf"r:{_ID}:{_ID}"),
+    "a": re.compile(r"a:(0|1)"),
+    "c": re.compile(rf"c:{_ID}:(yes|no|na)"),
+    **{k: re.compile(rf"{k}:{_ID}") for k in "nwxvbzh"},
+}
+_ONE_ID: dict[str, type[NoItem | StartPlan | Rectify | Verify | SendBack | Invalidate | History]] = {"n": NoItem, "w": StartPlan, "x": Rectify, "v": Verify, "b": SendBack,
+           "z": Invalidate, "h": History}  # fmt: skip
+
+
+def encode(callback: HazardCallback) -> str:
+    match callback:
+        case Grade(hazard_id, major):
+            body = f"g:{hazard_id}:{'major' if major else 'general'}"
+        case ListItems(hazard_id, page):
+            body = f"i:{hazard_id}:{page}"
+        case PickItem(hazard_id, index):
+            body = f"p:{hazard_id}:{index}"
+        case ChooseResponsible(hazard_id, user_id):
+            body = f"r:{hazard_id}:{user_id}"
+        case Anonymous(anonymous):
+            body = f"a:{int(anonymous)}"
+        case Answer(self_check_id, answer):
+            body = f"c:{self_check_id}:{answer}"
+        case _:
+            key = next(k for k, kind in _ONE_ID.items() if isinstance(callback, kind))
+            body = f"{key}:{callback.hazard_id}"
+    data = PREFIX + body
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("callback data over 64 bytes")
+    return data
+
+
+def decode(data: str | None) -> HazardCallback | None:
+    """The hazard callback a button carries, or None for anything malformed."""
+    size = len(data.encode("utf-8", "surrogatepass")) if data else 0
+    if not data or size > MAX_BYTES or not data.startswith(PREFIX):
+        return None
+    body = data[len(PREFIX) :]
+    pattern = _PATTERNS.get(body[:1])
+    match = pattern.fullmatch(body) if pattern else None
+    if match is None:
+        return None
+    g = match.groups()
+    match body[:1]:
+        case "g":
+            return Grade(int(g[0]), g[1] == "major")
+        case "i":
+            return ListItems(int(g[0]), int(g[1]))
+        case "p":
+            return PickItem(int(g[0]), int(g[1]))
+        case "r":
+            return ChooseResponsible(int(g[0]), int(g[1]))
+        case "a":
+            return Anonymous(g[0] == "1")
+        case "c":
+            return Answer(int(g[0]), g[1])
+        case key:
+            return _ONE_ID[key](int(g[0]))
