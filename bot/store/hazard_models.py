@@ -132,3 +132,25 @@ class SelfCheckAnswer(SQLModel, table=True):
     answer: str = Field(max_length=4)
     at: dt.datetime = Field(sa_column=_ts())
     hazard_id: int | None = Field(default=None, foreign_key="hazard.id")
+
+
+class HazardPrompt(SQLModel, table=True):
+    """A question the bot asked with ForceReply in the hazard loop, and the answers so far.
+
+    ``step`` names what the reply answers (a description, a location, a reason, one of the
+    五落实, after-photos, …); ``draft`` holds the earlier answers of a multi-step flow as JSON.
+    A reply counts only from ``user_id`` to the prompt ``message_id`` in ``chat_id``.
+    """
+
+    __tablename__ = "hazard_prompt"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id", name="uq_hazard_prompt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    enterprise_id: int = Field(foreign_key="enterprise.id")
+    hazard_id: int | None = Field(default=None, foreign_key="hazard.id")
+    step: str = Field(max_length=20)
+    draft: str = Field(default="{}", max_length=4000)
+    created_at: dt.datetime = Field(sa_column=_ts())

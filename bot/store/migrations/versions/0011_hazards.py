@@ -1,4 +1,4 @@
-"""hazards: reports, their steps and photos, self-checks
+"""hazards: reports, their steps and photos, prompts, self-checks
 
 Revision ID: 0011
 Revises: 0010
@@ -118,9 +118,26 @@ def upgrade() -> None:
         sa.UniqueConstraint("self_check_id", "item", name="uq_self_check_item"),
     )
     op.create_index("ix_self_check_answer_self_check_id", "self_check_answer", ["self_check_id"])
+    op.create_table(
+        "hazard_prompt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.BigInteger(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("hazard_id", sa.Integer(), nullable=True),
+        sa.Column("step", _S(length=20), nullable=False),
+        sa.Column("draft", _S(length=4000), nullable=False),
+        sa.Column("created_at", _TS(), nullable=False),
+        sa.ForeignKeyConstraint(["enterprise_id"], ["enterprise.id"]),
+        sa.ForeignKeyConstraint(["hazard_id"], ["hazard.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("chat_id", "message_id", name="uq_hazard_prompt"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("hazard_prompt")
     op.drop_table("self_check_answer")
     op.drop_table("self_check")
     op.drop_table("hazard_photo")
