@@ -88,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
     st.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
     st.add_argument("--xlsx", type=Path, help="also write the Excel workbook here")
+    hz = sub.add_parser("hazards", help="the hazard register")
+    hz.add_argument(
+        "--chat", help="an enterprise group or office chat id (default: every enterprise)"
+    )
+    hz.add_argument("--status", help="open, overdue or closed (default: all)")
+    hz.add_argument("--json", action="store_true")
     up = sub.add_parser("upcoming", help="reminders that will be sent, with fire times")
     up.add_argument("--chat", type=int)
     up.add_argument("--days", default="30", help="how far ahead, in days (1 or more)")
@@ -169,6 +175,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings, console: Console, cl
         return run_holidays_check(args.path or settings.schedules_dir, console.out, today=today)
     if args.command == "stats":
         return _stats(args, settings, console)
+    if args.command == "hazards":
+        from bot.cli.hazards import run_hazards
+
+        return run_hazards(
+            settings, console, chat=args.chat, status=args.status, json_output=args.json,
+            clock=clock,
+        )  # fmt: skip
     if args.command == "upcoming":
         return cli_commands.upcoming(settings, args, console, days=parse_days(args.days))
     if args.command == "db":

@@ -78,7 +78,7 @@ def _stats(
         )
         out.write(message + "\n")
         return 1
-    labels = load_labels(renderer, ctx.catalog, locale, period)
+    labels = load_labels(renderer, ctx.catalog, locale, period, ctx.hazard_standards)
     out.write(renderer.plain(locale, "reports/cli_stats", report=data.stats, labels=labels) + "\n")
     if xlsx_path is not None:
         files = build.render_files(data, labels, tz=tz)

@@ -6,7 +6,7 @@ major hazard its contingency plan) → rectified (with after-photos) → verifie
 with a reason. Sources: 《安全生产法》第四十一条 (排查治理制度、如实记录、重大事故隐患向负有安全
 生产监督管理职责的部门报告); 《安全生产事故隐患排查治理暂行规定》(原国家安监总局令第16号)
 第十五条 (重大事故隐患治理方案：目标和任务、方法和措施、经费和物资、机构和人员、时限和要求、
-安全措施和应急预案), 第十八条 (治理完成后评估、申请销号).
+安全措施和应急预案); 五落实 as S3(六) words it.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ OPEN = (
     HazardStatus.RECTIFIED,
 )
 ENDED = (HazardStatus.CLOSED, HazardStatus.INVALID)
-MAX_TEXT = 1000
+MAX_TEXT = 1000  # a description, measures, a plan, a reason
+MAX_FUNDS = 200
 DUE_SOON = 3  # days before the deadline the responsible person is reminded
 
 
@@ -97,8 +98,9 @@ def require_reason(reason: str) -> str:
 
 
 def can_invalidate(actor: Actor, status: str) -> None:
+    """Not a hazard: decided before its rectification is planned."""
     require_manager(actor)
-    require_status(status, *OPEN)
+    require_status(status, HazardStatus.REPORTED, HazardStatus.GRADED)
 
 
 def overdue(status: str, deadline: dt.date | None, today: dt.date) -> bool:
@@ -107,8 +109,11 @@ def overdue(status: str, deadline: dt.date | None, today: dt.date) -> bool:
 
 
 def parse_deadline(text: str, today: dt.date) -> dt.date:
-    """``2026-12-31``, ``12-31`` or ``12月31日`` (this year, or next if already past)."""
-    cleaned = text.strip().replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    """``2026-12-31``, ``12-31``, ``12月31日`` or ``2026年12月31日`` (``号`` for ``日`` too; ``/``
+    or ``.`` for ``-``); a month and day is this year's, or next year's if already past."""
+    cleaned = text.strip().replace("/", "-").replace(".", "-")
+    for mark, by in (("年", "-"), ("月", "-"), ("日", ""), ("号", "")):  # i18n: dates as typed
+        cleaned = cleaned.replace(mark, by)
     parts = [p for p in cleaned.split("-") if p]
     try:
         numbers = [int(p) for p in parts]

@@ -111,6 +111,33 @@ class UserActions(ChatSetup):
         data = f"emulated photo {self.store.next_id()}".encode()
         return self._user_file(chat, user, "photos", data, caption, reply_to, thread_id)
 
+    def send_album(
+        self,
+        chat: JSON,
+        user: JSON,
+        count: int,
+        *,
+        caption: str | None = None,
+        reply_to: int | None = None,
+    ) -> list[JSON]:
+        """Several photos sent together (an album): ``count`` messages with one
+        ``media_group_id``, the caption on the first. A reply album is a reply in each of its
+        messages (Telegram applies the reply to the whole album), so in privacy mode every one
+        of them reaches the bot when it replies to the bot."""
+        group_id = str(13_000_000_000_000_000 + self.store.next_id())
+        sent = []
+        for i in range(count):
+            data = f"emulated photo {self.store.next_id()}".encode()
+            rec = self.store.new_file("photos", data)
+            key, media = self.store.media_json(rec)
+            body = {key: media, "media_group_id": group_id}
+            if caption and i == 0:
+                body["caption"] = caption
+            msg = self._post(chat, user, body, key, reply_to)
+            msg.file_id = rec.file_id
+            sent.append(dict(msg.raw))
+        return sent
+
     def send_document(
         self,
         chat: JSON,

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.reports.chart import render_chart
 from bot.reports.details import detail_rows, overdue_rows
 from bot.reports.excel import ReportData, build_workbook
+from bot.reports.hazard_sheet import hazard_rows
 from bot.reports.labels import Labels
 from bot.reports.period import Period
 from bot.reports.queries import stats_report
@@ -53,6 +54,7 @@ def collect(
         ),
         evidence_link=evidence_link,
         names={line.enterprise_id: line.name for line in stats.enterprises},
+        hazards=hazard_rows(session, ids, period, tz=tz, now=now),
     )
 
 

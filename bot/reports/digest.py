@@ -21,6 +21,7 @@ from bot.reports.figures import StatsReport
 from bot.reports.period import Period
 from bot.reports.queries import stats_report
 from bot.reports.sources import Awareness, ReportSources
+from bot.services.hazards.queries import HazardOverview, overview
 from bot.store.office_models import Office
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class Digest:
     month: StatsReport  # the last 30 days: overdue list and worst performers
     awareness_now: Awareness | None
     awareness_before: Awareness | None
+    hazards: HazardOverview  # as they stand now: open, overdue, the open major ones
 
     @property
     def awareness_change(self) -> float | None:
@@ -114,4 +116,5 @@ def build_digest(
         ),
         awareness_now=total(start),
         awareness_before=total(start - dt.timedelta(days=7)),
+        hazards=overview(session, enterprise_ids, now=now),
     )

@@ -1,43 +1,24 @@
-"""The Excel workbook office staff file and forward: 汇总, 明细, 逾期, 考试.
+"""The Excel workbook office staff file and forward: 汇总, 明细, 逾期, 考试, 隐患台账.
 
-Headers are frozen and filterable, columns sized to their content (CJK characters count
-double), dates and times are real Excel dates in the enterprise's local time (Excel has no
-time zones), rates are numbers formatted as percentages so they sort and sum.
-
-Names are typed by people in Telegram, so every cell is written through :func:`put`: text that
-a spreadsheet would read as a formula (``=HYPERLINK(…)``, ``+1``, ``@SUM``, a leading tab) is
-stored as a text cell marked "quote prefix", shown exactly as typed and never evaluated.
+Dates and times are real Excel dates in the enterprise's local time (Excel has no time zones),
+rates are numbers formatted as percentages so they sort and sum. Every cell is written through
+:func:`bot.reports.sheets.put`, which keeps text that looks like a formula as text.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.details import DetailRow, OverdueRow
 from bot.reports.figures import StatsReport
+from bot.reports.hazard_sheet import HazardRow, add_hazard_sheet
 from bot.reports.labels import Labels
+from bot.reports.sheets import DATE, DATETIME, PERCENT, add_sheet, local
 from bot.reports.sources import WorkerResult
-
-DATE = "yyyy-mm-dd"
-DATETIME = "yyyy-mm-dd hh:mm"
-PERCENT = "0.0%"
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-# What makes a spreadsheet read a cell as a formula (OWASP's CSV-injection list), with the
-# full-width forms a Chinese input method types.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 @dataclass(frozen=True)
@@ -48,58 +29,7 @@ class ReportData:
     quiz: Sequence[WorkerResult] = ()
     evidence_link: Callable[[int], str] | None = None  # occurrence id → URL showing its evidence
     names: dict[int, str] = field(default_factory=dict)  # enterprise id → name, for quiz rows
-
-
-def local(value: dt.datetime | None, tz: str) -> dt.datetime | None:
-    """An aware moment as the naive local time Excel stores."""
-    return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None) if value else None
-
-
-def _width(value: Any) -> int:
-    if isinstance(value, dt.datetime):
-        return 16
-    if isinstance(value, dt.date):
-        return 10
-    text = "" if value is None else str(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write one cell (1-based); the only way this module writes a value.
-
-    Text that starts like a formula stays text: openpyxl would otherwise store ``=…`` as a live
-    formula, and Excel would turn ``+…``/``-…``/``@…`` into one as soon as the cell is edited.
-    """
-    cell: Cell = ws.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
-
-
-def _sheet(
-    wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], formats: dict[int, str]
-) -> Worksheet:
-    """A sheet with a frozen, filterable header row; ``formats`` maps column index → number format."""
-    ws = wb.create_sheet(title)
-    for column, header in enumerate(headers, start=1):
-        cell = put(ws, 1, column, header)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=False)
-    widths = [_width(h) for h in headers]
-    for row_index, row in enumerate(rows, start=2):
-        for i, value in enumerate(row):
-            put(ws, row_index, i + 1, value)
-            widths[i] = max(widths[i], _width(value))
-    for index, fmt in formats.items():
-        for (cell,) in ws.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
-            cell.number_format = fmt
-    for i, width in enumerate(widths):
-        ws.column_dimensions[get_column_letter(i + 1)].width = min(max(width + 2, 8), 60)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
-    return ws
+    hazards: Sequence[HazardRow] = ()  # the 隐患台账
 
 
 def _summary(wb: Workbook, data: ReportData, lb: Labels) -> None:
@@ -133,7 +63,7 @@ def _summary(wb: Workbook, data: ReportData, lb: Labels) -> None:
                 lb["no_data"] if line.drills is None else line.drills,
             ]
         )
-    _sheet(
+    add_sheet(
         wb, lb["sheet_summary"], [lb[k] for k in keys], rows, {6: PERCENT, 7: PERCENT, 8: PERCENT}
     )
 
@@ -172,7 +102,7 @@ def _details(wb: Workbook, data: ReportData, lb: Labels) -> None:
         ]
         for d in data.details
     ]
-    ws = _sheet(
+    ws = add_sheet(
         wb,
         lb["sheet_detail"],
         [lb[k] for k in keys],
@@ -211,7 +141,7 @@ def _overdue(wb: Workbook, data: ReportData, lb: Labels) -> None:
         ]
         for o in data.overdue
     ]
-    _sheet(wb, lb["sheet_overdue"], [lb[k] for k in keys], rows, {4: DATETIME})
+    add_sheet(wb, lb["sheet_overdue"], [lb[k] for k in keys], rows, {4: DATETIME})
 
 
 def _quiz(wb: Workbook, data: ReportData, lb: Labels, tz: str) -> None:
@@ -240,7 +170,7 @@ def _quiz(wb: Workbook, data: ReportData, lb: Labels, tz: str) -> None:
         ]
         for w in data.quiz
     ]
-    _sheet(wb, lb["sheet_quiz"], [lb[k] for k in keys], rows, {3: PERCENT, 6: DATETIME})
+    add_sheet(wb, lb["sheet_quiz"], [lb[k] for k in keys], rows, {3: PERCENT, 6: DATETIME})
 
 
 def build_workbook(data: ReportData, labels: Labels, *, tz: str) -> bytes:
@@ -252,6 +182,7 @@ def build_workbook(data: ReportData, labels: Labels, *, tz: str) -> bytes:
     _details(wb, data, labels)
     _overdue(wb, data, labels)
     _quiz(wb, data, labels, tz)
+    add_hazard_sheet(wb, data.hazards, labels)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -3,7 +3,8 @@
 Sheet names, column headers, states and roles are many short strings; keeping them in one
 ``reports/labels.txt.j2`` (``key = text`` lines) keeps them translatable without a template
 per word, and out of the Python code. Obligation titles, sector and area names come from
-the catalog in the same language.
+the catalog in the same language, the 判定依据 of hazards (standard, document number, clause)
+from the hazard standards.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.catalog import Catalog
+from bot.catalog.hazard_standards import HazardStandards
 from bot.render import Renderer
 from bot.reports.period import Period
 
@@ -23,6 +25,7 @@ class Labels:
     sectors: Mapping[str, str] = field(default_factory=dict)
     areas: Mapping[str, str] = field(default_factory=dict)
     concerns: Mapping[str, str] = field(default_factory=dict)  # obligation id → role key
+    bases: Mapping[str, str] = field(default_factory=dict)  # hazard standard item ref → 判定依据
 
     def __getitem__(self, key: str) -> str:
         return self.words[key]
@@ -50,8 +53,32 @@ def parse_labels(text: str) -> dict[str, str]:
     return words
 
 
-def load_labels(renderer: Renderer, catalog: Catalog, locale: str, period: Period) -> Labels:
-    """Render ``reports/labels`` in ``locale`` and add the catalog's names in that language."""
+def _bases(renderer: Renderer, standards: HazardStandards | None, locale: str) -> dict[str, str]:
+    """Every standard item's 判定依据 as the 隐患台账 shows it: title, document number, clause."""
+    if standards is None:
+        return {}
+    return {
+        item.ref(s.id): renderer.text(
+            locale,
+            "reports/hazard_basis",
+            standard=s.title.get(locale),
+            number=s.document_number,
+            clause=item.clause,
+        )
+        for s in standards.standards.values()
+        for item in s.items
+    }
+
+
+def load_labels(
+    renderer: Renderer,
+    catalog: Catalog,
+    locale: str,
+    period: Period,
+    standards: HazardStandards | None = None,
+) -> Labels:
+    """Render ``reports/labels`` in ``locale`` and add the catalog's names in that language
+    (and, given the hazard standards, the 判定依据 of their items)."""
     text = renderer.plain(
         locale, "reports/labels", start=period.start.isoformat(), end=period.end.isoformat()
     )
@@ -61,4 +88,5 @@ def load_labels(renderer: Renderer, catalog: Catalog, locale: str, period: Perio
         sectors={s.id: s.name.get(locale) for s in catalog.sectors.values()},
         areas={str(a): name.get(locale) for a, name in catalog.area_names.items()},
         concerns={o.id: o.concerns.value for o in catalog.obligations.values()},
+        bases=_bases(renderer, standards, locale),
     )

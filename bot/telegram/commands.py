@@ -7,12 +7,15 @@ commands; the admin ones refuse anyone but a chat admin (the safety officer may 
 name has a description template ``messages/templates/commands/<name>.txt.j2``.
 """
 
-WORKER_COMMANDS = ("due", "stats", "obligations", "join", "quiz", "report", "help")
+WORKER_COMMANDS = ("due", "hazard", "stats", "obligations", "join", "quiz", "report", "help")
 ADMIN_COMMANDS = (
     "setup", "digest", "topic", "region", "shifts", "officer", "office", "event", "drill",
     "check", "retrain", "lang",
 )  # fmt: skip
-PRIVATE_COMMANDS = ("start", "quiz", "practice", "me", "office", "stats", "report", "lang", "help")
+PRIVATE_COMMANDS = (
+    "start", "hazard", "quiz", "practice", "me", "selfcheck", "office", "stats", "report",
+    "lang", "help",
+)  # fmt: skip
 
 # The menus Telegram shows: workers in any group; chat administrators theirs first, then the
 # workers' (Telegram shows an admin the administrators' menu instead of the group one).

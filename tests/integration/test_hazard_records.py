@@ -15,6 +15,7 @@ from bot.demo.harness import LocalBot
 from bot.domain.hazard import Actor
 from bot.domain.hazard_errors import (
     DeadlinePassed,
+    HazardWrongState,
     NotOnRoster,
     PhotoRequired,
     PlanRequired,
@@ -158,3 +159,29 @@ async def test_a_foreign_hazard_id_is_a_stale_button_and_overdue_is_the_local_da
             queries.figures(s, [enterprise.id or 0], now=next_day)[enterprise.id or 0].overdue == 1
         )
         assert [h.number for h, _ in queries.register(s, status="overdue", now=next_day)] == [1]
+
+
+async def test_invalid_only_before_the_plan_and_an_upgrade_to_major_asks_for_a_new_plan(
+    bot: LocalBot,
+) -> None:
+    enterprise = await _enterprise(bot)
+    standards = bot.ctx.hazard_standards
+    with bot.ctx.session() as s:
+        hazard = records.report(
+            s, enterprise, WORKER, description="配电箱未接地", location="二号车间",
+            photos=[], anonymous=False, private=False, now=NOW,
+        )  # fmt: skip
+        records.grade(s, hazard, OFFICER, HazardGrade.GENERAL, standard_item=None,
+                      standards=standards, now=NOW)  # fmt: skip
+        records.plan(s, hazard, OFFICER, responsible_id=WORKER.user_id, measures="接地",
+                     funds="", deadline=TODAY, contingency="", today=TODAY, now=NOW)  # fmt: skip
+        assert hazard.reminded_on == TODAY, "just told: not reminded again today"
+    hid = hazard.id or 0
+    _unchanged(bot, hid, lambda s, h: records.invalidate(s, h, OFFICER, reason="误报", now=NOW),
+               HazardWrongState)  # fmt: skip
+    with bot.ctx.session() as s:
+        h = s.get(Hazard, hid)
+        assert h is not None
+        records.grade(s, h, OFFICER, HazardGrade.MAJOR, standard_item=None, standards=standards,
+                      now=NOW)  # fmt: skip
+        assert (h.grade, h.status) == ("major", HazardStatus.GRADED.value), "needs its 预案"

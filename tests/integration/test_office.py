@@ -120,7 +120,7 @@ async def test_office_links_two_enterprises_and_gets_stats_report_and_digest(
     photo = await emu.wait_for_message(private, lambda m: m.kind == "photo", after=after)
     assert document.file_id is not None and photo.file_id is not None
     workbook = openpyxl.load_workbook(io.BytesIO(emu.store.files[document.file_id].data))
-    assert workbook.sheetnames == ["汇总", "明细", "逾期", "考试"]
+    assert workbook.sheetnames == ["汇总", "明细", "逾期", "考试", "隐患台账"]
     total, overdue = _expected(bot, dt.date(2026, 11, 22), dt.date(2026, 12, 21), now)
     assert total > overdue > 0
     assert workbook["汇总"].max_row == 1 + 2

@@ -15,9 +15,9 @@ from bot.catalog import load_catalog
 from bot.paths import messages_dir
 from bot.render import Renderer
 from bot.reports.build import collect, render_files
-from bot.reports.excel import put
 from bot.reports.labels import load_labels
 from bot.reports.period import parse_period
+from bot.reports.sheets import put
 from bot.reports.sources import ReportSources, WorkerResult
 from bot.store.db import make_engine, upgrade
 from bot.store.models import Confirmation, Enterprise, Member, OccurrenceRow

@@ -163,7 +163,7 @@ class _Quiz:
         return [WorkerResult(1, 7, "老王", 10, 9, 1, 1, NOW, True)]
 
 
-def test_workbook_has_four_sheets_real_dates_and_chinese_headers(engine: Engine) -> None:
+def test_workbook_has_five_sheets_real_dates_and_chinese_headers(engine: Engine) -> None:
     catalog = load_catalog(schedules_dir())
     with Session(engine) as s:
         good, bad = _seed(s)
@@ -173,8 +173,8 @@ def test_workbook_has_four_sheets_real_dates_and_chinese_headers(engine: Engine)
     labels = load_labels(Renderer(messages_dir()), catalog, "zh_CN", period)
     files = render_files(data, labels, tz=TZ)
     wb = openpyxl.load_workbook(io.BytesIO(files.workbook))
-    assert wb.sheetnames == ["汇总", "明细", "逾期", "考试"]
-    summary, detail, overdue, quiz = (wb[n] for n in wb.sheetnames)
+    assert wb.sheetnames == ["汇总", "明细", "逾期", "考试", "隐患台账"]
+    summary, detail, overdue, quiz = (wb[n] for n in wb.sheetnames[:4])
     assert [c.value for c in summary[1]][:3] == ["排名", "企业", "行业"]
     assert (summary.max_row, detail.max_row, overdue.max_row, quiz.max_row) == (3, 22, 12, 2)
     assert all(ws.freeze_panes == "A2" for ws in wb.worksheets)
@@ -241,7 +241,7 @@ def test_stats_command_prints_and_writes_the_workbook(
                      end=TODAY, xlsx_path=xlsx, out=out, clock=FakeClock(NOW)) == 0  # fmt: skip
     text = out.getvalue()
     assert "2 家企业" in text and "甲化工" in text and "督办清单" in text
-    assert openpyxl.load_workbook(xlsx).sheetnames == ["汇总", "明细", "逾期", "考试"]
+    assert openpyxl.load_workbook(xlsx).sheetnames == ["汇总", "明细", "逾期", "考试", "隐患台账"]
     assert xlsx.with_suffix(".png").exists()
     bad = io.StringIO()
     assert run_stats(settings=settings, chat_id=999, start=None, end=None, xlsx_path=None,

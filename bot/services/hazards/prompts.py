@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.store.hazard_models import HazardPrompt
 
@@ -52,6 +52,40 @@ def waiting(session: Session, chat_id: int, message_id: int, user_id: int) -> Ha
         )
     ).first()
     return prompt if prompt is not None and prompt.user_id == user_id else None
+
+
+def latest(
+    session: Session, chat_id: int, user_id: int, *, since: dt.datetime
+) -> HazardPrompt | None:
+    """The newest prompt asked of ``user_id`` in ``chat_id`` since ``since`` (a private chat's
+    answer typed without replying to the question)."""
+    return session.exec(
+        select(HazardPrompt)
+        .where(
+            HazardPrompt.chat_id == chat_id,
+            HazardPrompt.user_id == user_id,
+            col(HazardPrompt.created_at) >= since,
+        )
+        .order_by(col(HazardPrompt.id).desc())
+    ).first()
+
+
+def redraft(session: Session, prompt: HazardPrompt, draft: dict[str, Any]) -> None:
+    """Keep more answers (photos of an album) in a prompt still waiting for its reply."""
+    prompt.draft = json.dumps(draft, ensure_ascii=False)
+    session.add(prompt)
+    session.commit()
+
+
+def of_hazard(session: Session, hazard_id: int, step: str) -> list[HazardPrompt]:
+    """The hazard's questions still open at ``step`` (to forget them once they no longer apply)."""
+    return list(
+        session.exec(
+            select(HazardPrompt).where(
+                HazardPrompt.hazard_id == hazard_id, HazardPrompt.step == step
+            )
+        ).all()
+    )
 
 
 def draft_of(prompt: HazardPrompt) -> dict[str, Any]:

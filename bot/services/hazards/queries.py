@@ -111,3 +111,46 @@ def total(per_enterprise: dict[int, HazardFigures]) -> HazardFigures:
         out.major_open.extend(f.major_open)
         out.days_to_close.extend(f.days_to_close)
     return out
+
+
+@dataclass
+class EnterpriseHazards:
+    """One enterprise's name and figures, for a view of several."""
+
+    enterprise_id: int
+    name: str
+    figures: HazardFigures
+
+
+@dataclass
+class HazardOverview:
+    """What ``/stats`` shows: the figures together, per enterprise, and the open major ones."""
+
+    total: HazardFigures
+    enterprises: list[EnterpriseHazards]  # those with any hazard, most overdue first
+    majors: list[tuple[str, Hazard, int]]  # (enterprise name, hazard, age in days), oldest first
+
+
+def overview(
+    session: Session, enterprise_ids: Sequence[int], *, now: dt.datetime
+) -> HazardOverview:
+    """The figures of these enterprises (only these: an office passes its linked ones)."""
+    per = figures(session, enterprise_ids, now=now)
+    names = dict(
+        session.exec(
+            select(Enterprise.id, Enterprise.name).where(
+                col(Enterprise.id).in_(list(enterprise_ids))
+            )
+        ).all()
+    )
+    rows = [
+        EnterpriseHazards(eid, names.get(eid, ""), f)
+        for eid, f in per.items()
+        if f.open or f.closed or f.invalid
+    ]
+    rows.sort(key=lambda r: (-r.figures.overdue, -r.figures.open, r.name))
+    majors = [
+        (names.get(h.enterprise_id, ""), h, age) for f in per.values() for h, age in f.major_open
+    ]
+    majors.sort(key=lambda m: (-m[2], m[1].reported_at))
+    return HazardOverview(total(per), rows, majors)

@@ -121,6 +121,13 @@ def hazard_of(session: Session, enterprise_id: int, hazard_id: int) -> Hazard:
     return hazard
 
 
+def on_card(session: Session, chat_id: int, message_id: int) -> Hazard | None:
+    """The hazard whose card is message ``message_id`` of ``chat_id``."""
+    return session.exec(
+        select(Hazard).where(Hazard.card_chat_id == chat_id, Hazard.card_message_id == message_id)
+    ).first()
+
+
 def grade(
     session: Session,
     hazard: Hazard,
@@ -135,6 +142,12 @@ def grade(
     rules.can_grade(actor, hazard.status)
     if standard_item is not None and standards.find_item(standard_item) is None:
         raise UnknownStandardItem()
+    if (
+        level is HazardGrade.MAJOR
+        and hazard.status == HazardStatus.PLANNED.value
+        and not (hazard.plan or "").strip()
+    ):  # now major: its 五落实 must be given again, with a 预案
+        hazard.status = HazardStatus.GRADED.value
     hazard.grade = level.value
     hazard.standard_item = standard_item if level is HazardGrade.MAJOR else None
     hazard.graded_by, hazard.graded_at = actor.user_id, now
@@ -170,11 +183,12 @@ def plan(
     ).one()
     hazard.responsible_id, hazard.responsible_name = responsible_id, member.name
     hazard.measures = _text(measures, rules.MAX_TEXT) or None
-    hazard.funds = _text(funds, 200) or None
+    hazard.funds = _text(funds, rules.MAX_FUNDS) or None
     hazard.deadline = deadline
     hazard.plan = _text(contingency, rules.MAX_TEXT) or None
     hazard.status = HazardStatus.PLANNED.value
-    hazard.reminded_on = hazard.escalated_at = None  # a new deadline is followed afresh
+    # A new deadline is followed afresh; the person was just told, so no reminder today.
+    hazard.reminded_on, hazard.escalated_at = today, None
     _step(session, hazard, "planned", actor, now, f"{member.name} {deadline.isoformat()}")
     session.add(hazard)
     session.commit()

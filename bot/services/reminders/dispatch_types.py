@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bot.catalog import Catalog
 from bot.services.context import AppContext
+from bot.services.hazards.summary import HazardSummary, summaries
 from bot.services.reminders import tidy
 from bot.services.reminders.tidy import StaleMessage
 from bot.services.reminders.views import ItemView, Shown, item_views, load_shown
@@ -45,6 +46,8 @@ class OutgoingReminder:
     digest_day: dt.date | None = None
     # The chat's earlier messages a digest tidies, with what each shows (None: look them up).
     tidy: list[tuple[int, list[ItemView]]] | None = None
+    # A digest's hazards section (None: no open hazards, or not a digest).
+    hazards: HazardSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -107,11 +110,13 @@ class WaveViews:
     """What the messages of one dispatch wave show, loaded for the whole wave with a fixed
     number of queries (``load``, in the claim's session) rather than for each message: the
     confirmations, evidence and rosters of every claimed occurrence, and each chat's earlier
-    messages a digest tidies, with theirs."""
+    messages a digest tidies, with theirs; and the open hazards of the wave's enterprises,
+    for the digests' hazards section (one query)."""
 
     catalog: Catalog
     shown: Shown
     stale: dict[int, list[StaleMessage]]
+    hazards: dict[int, HazardSummary] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -125,7 +130,9 @@ class WaveViews:
         occurrences = list(occurrences)
         stale = tidy.stale_of(session, (o.enterprise_id for o in occurrences), now=now)
         earlier = [occ for msgs in stale.values() for m in msgs for _, occ in m.shown]
-        return cls(catalog, load_shown(session, catalog, [*occurrences, *earlier]), stale)
+        shown = load_shown(session, catalog, [*occurrences, *earlier])
+        hazards = summaries(session, (o.enterprise_id for o in occurrences), now)
+        return cls(catalog, shown, stale, hazards)
 
     def outgoing(
         self,
@@ -141,8 +148,9 @@ class WaveViews:
             (m.message_id, self.shown.views(self.catalog, m.shown))
             for m in self.stale.get(enterprise.id or 0, [])
         ]
+        hazards = self.hazards.get(enterprise.id or 0) if digest_day is not None else None
         return OutgoingReminder(
-            enterprise, items, catch_up, views, digest_day=digest_day, tidy=earlier
+            enterprise, items, catch_up, views, digest_day=digest_day, tidy=earlier, hazards=hazards
         )
 
 

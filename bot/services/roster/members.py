@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlmodel import Session, SQLModel, col, func, select
 
-from bot.store.models import Member
+from bot.store.models import Enterprise, Member
 from bot.store.upsert import insert_ignore
 
 
@@ -59,6 +59,18 @@ def members(session: Session, enterprise_id: int) -> list[Member]:
             select(Member)
             .where(Member.enterprise_id == enterprise_id)
             .order_by(col(Member.joined_at))
+        ).all()
+    )
+
+
+def enterprises_of(session: Session, user_id: int) -> list[Enterprise]:
+    """The active enterprises whose roster the person is on, by name."""
+    return list(
+        session.exec(
+            select(Enterprise)
+            .join(Member, col(Member.enterprise_id) == col(Enterprise.id))
+            .where(Member.user_id == user_id, col(Enterprise.active))
+            .order_by(col(Enterprise.name), col(Enterprise.id))
         ).all()
     )
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.reports.period import Period
 from bot.reports.sources import Awareness, ReportSources
+from bot.services.hazards import queries as hazard_queries
 from bot.store.models import Enterprise, OccurrenceRow, OccurrenceStatus
 
 
@@ -33,6 +34,7 @@ class EnterpriseStats:
     upcoming: list[OccurrenceRow] = field(default_factory=list)  # window not yet open
     awareness: Awareness | None = None  # 知晓率 now; None: no spot check yet (or not asked)
     drills: int | None = None  # drill duties done since ``period_start``; None: not asked
+    hazards: hazard_queries.HazardOverview | None = None  # the hazard register; None: not asked
 
     @property
     def overdue_groups(self) -> list[OverdueGroup]:
@@ -64,10 +66,12 @@ def enterprise_stats(
     period_days: int = 31,
     exclude: set[str] | frozenset[str] = frozenset(),
     sources: ReportSources | None = None,
+    hazards: bool = False,
 ) -> EnterpriseStats:
     """Occurrences of the last ``period_days`` by state, plus those opening in the next ``upcoming_days``.
 
-    With ``sources`` (what office reports use), also the 知晓率 and the drills done.
+    With ``sources`` (what office reports use), also the 知晓率 and the drills done; with
+    ``hazards``, the hazard figures (open, overdue, closed, the open major ones).
     """
     today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
     stats = EnterpriseStats(period_start=today - dt.timedelta(days=period_days), today=today)
@@ -94,6 +98,9 @@ def enterprise_stats(
             stats.upcoming.append(occ)
     if sources is not None:
         _add_quiz_and_drills(session, enterprise, stats, now=now, sources=sources)
+    if hazards:
+        assert enterprise.id is not None
+        stats.hazards = hazard_queries.overview(session, [enterprise.id], now=now)
     return stats
 
 

@@ -8,15 +8,23 @@ the presser may do the step, is checked by ``bot.services.hazards`` / ``bot.doma
     hz:i:<hazard>:<page>               list the sector's 判定标准 items (a page of them)
     hz:p:<hazard>:<item index>         pick the item (index in ``items_for_sector`` order)
     hz:n:<hazard>                      the major hazard fits no listed item (keep it major)
-    hz:w:<hazard>                      start the 五落实 (ask the responsible person, …)
+    hz:w:<hazard>[:<page>]             start the 五落实 (ask the responsible person, …); with a
+                                       page: that page of the roster's buttons
     hz:r:<hazard>:<user>               the responsible person chosen from the roster
     hz:x:<hazard>                      mark rectified (asks for after-photos)
     hz:v:<hazard>                      verify and close (销号)
     hz:b:<hazard>                      send back (asks for the reason)
     hz:z:<hazard>                      close as invalid (asks for the reason)
     hz:h:<hazard>                      show the hazard's steps and photos
+    hz:k:<hazard>                      back from the 判定标准 items to the card's buttons
+    hz:e:<enterprise>                  private report: the enterprise chosen (one on several rosters)
     hz:a:<0|1>                         private report: anonymous to the group or not
-    hz:c:<self-check>:<yes|no|na>      a self-check answer for the current item
+    hz:c:<self-check>:<item index>:<yes|no|na>
+                                       a self-check answer for the item at that place of the
+                                       standard's questions (a second press changes nothing)
+    hz:c:e:<enterprise>                /selfcheck: the enterprise chosen (one who manages several)
+    hz:c:s:<enterprise>:<index>        /selfcheck: the standard chosen (index in the order of
+                                       ``bot.services.hazards.selfcheck.standards_for``)
 """
 
 from __future__ import annotations
@@ -54,6 +62,7 @@ class NoItem:
 @dataclass(frozen=True)
 class StartPlan:
     hazard_id: int
+    page: int | None = None  # None: from the card; a number: paging the roster's buttons
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,16 @@ class History:
 
 
 @dataclass(frozen=True)
+class BackToCard:
+    hazard_id: int
+
+
+@dataclass(frozen=True)
+class ReportEnterprise:
+    enterprise_id: int
+
+
+@dataclass(frozen=True)
 class Anonymous:
     anonymous: bool
 
@@ -95,7 +114,19 @@ class Anonymous:
 @dataclass(frozen=True)
 class Answer:
     self_check_id: int
+    index: int  # the item's place among the standard's questions
     answer: str  # yes | no | na
+
+
+@dataclass(frozen=True)
+class CheckEnterprise:
+    enterprise_id: int
+
+
+@dataclass(frozen=True)
+class CheckStandard:
+    enterprise_id: int
+    index: int
 
 
 HazardCallback = (
@@ -110,8 +141,12 @@ HazardCallback = (
     | SendBack
     | Invalidate
     | History
+    | BackToCard
+    | ReportEnterprise
     | Anonymous
     | Answer
+    | CheckEnterprise
+    | CheckStandard
 )
 
 _ID = r"([1-9][0-9]{0,17})"  # ASCII, no leading zeros: one id, one spelling
@@ -121,12 +156,15 @@ _PATTERNS = {
     "i": re.compile(rf"i:{_ID}:{_N}"),
     "p": re.compile(rf"p:{_ID}:{_N}"),
     "r": re.compile(rf"r:{_ID}:{_ID}"),
+    "w": re.compile(rf"w:{_ID}(?::{_N})?"),
     "a": re.compile(r"a:(0|1)"),
-    "c": re.compile(rf"c:{_ID}:(yes|no|na)"),
-    **{k: re.compile(rf"{k}:{_ID}") for k in "nwxvbzh"},
+    "e": re.compile(rf"e:{_ID}"),
+    "c": re.compile(rf"c:(?:{_ID}:{_N}:(yes|no|na)|e:{_ID}|s:{_ID}:{_N})"),
+    **{k: re.compile(rf"{k}:{_ID}") for k in "nxvbzhk"},
 }
-_ONE_ID: dict[str, type[NoItem | StartPlan | Rectify | Verify | SendBack | Invalidate | History]] = {"n": NoItem, "w": StartPlan, "x": Rectify, "v": Verify, "b": SendBack,
-           "z": Invalidate, "h": History}  # fmt: skip
+_ONE_ID: dict[str, type[NoItem | Rectify | Verify | SendBack | Invalidate | History | BackToCard]] = {
+    "n": NoItem, "x": Rectify, "v": Verify, "b": SendBack, "z": Invalidate, "h": History,
+    "k": BackToCard}  # fmt: skip
 
 
 def encode(callback: HazardCallback) -> str:
@@ -137,12 +175,20 @@ def encode(callback: HazardCallback) -> str:
             body = f"i:{hazard_id}:{page}"
         case PickItem(hazard_id, index):
             body = f"p:{hazard_id}:{index}"
+        case StartPlan(hazard_id, page):
+            body = f"w:{hazard_id}" + ("" if page is None else f":{page}")
         case ChooseResponsible(hazard_id, user_id):
             body = f"r:{hazard_id}:{user_id}"
         case Anonymous(anonymous):
             body = f"a:{int(anonymous)}"
-        case Answer(self_check_id, answer):
-            body = f"c:{self_check_id}:{answer}"
+        case ReportEnterprise(enterprise_id):
+            body = f"e:{enterprise_id}"
+        case Answer(self_check_id, index, answer):
+            body = f"c:{self_check_id}:{index}:{answer}"
+        case CheckEnterprise(enterprise_id):
+            body = f"c:e:{enterprise_id}"
+        case CheckStandard(enterprise_id, index):
+            body = f"c:s:{enterprise_id}:{index}"
         case _:
             key = next(k for k, kind in _ONE_ID.items() if isinstance(callback, kind))
             body = f"{key}:{callback.hazard_id}"
@@ -172,9 +218,17 @@ def decode(data: str | None) -> HazardCallback | None:
             return PickItem(int(g[0]), int(g[1]))
         case "r":
             return ChooseResponsible(int(g[0]), int(g[1]))
+        case "w":
+            return StartPlan(int(g[0]), None if g[1] is None else int(g[1]))
         case "a":
             return Anonymous(g[0] == "1")
+        case "e":
+            return ReportEnterprise(int(g[0]))
+        case "c" if g[3] is not None:
+            return CheckEnterprise(int(g[3]))
+        case "c" if g[4] is not None:
+            return CheckStandard(int(g[4]), int(g[5]))
         case "c":
-            return Answer(int(g[0]), g[1])
+            return Answer(int(g[0]), int(g[1]), g[2])
         case key:
             return _ONE_ID[key](int(g[0]))

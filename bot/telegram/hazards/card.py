@@ -14,8 +14,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.domain.hazard import overdue
-from bot.domain.hazard_states import HazardStatus
-from bot.errors import ChatGone
+from bot.domain.hazard_states import HazardGrade, HazardStatus
+from bot.errors import ChatGone, ChatMoved
 from bot.services.hazards import records
 from bot.services.hazards.queries import local_today
 from bot.store.hazard_models import Hazard
@@ -82,10 +82,17 @@ def card_keyboard(runtime: Runtime, locale: str, hazard: Hazard) -> InlineKeyboa
         rows.append([button("general", Grade(hid, False)), button("major", Grade(hid, True))])
     elif status == HazardStatus.GRADED.value:
         rows.append([button("plan", StartPlan(hid))])
-    elif status == HazardStatus.PLANNED.value:
-        rows.append([button("rectify", Rectify(hid))])
+    elif status == HazardStatus.PLANNED.value:  # 📝 gives a new 五落实 (a new deadline)
+        rows.append([button("rectify", Rectify(hid)), button("plan", StartPlan(hid))])
     elif status == HazardStatus.RECTIFIED.value:
         rows.append([button("verify", Verify(hid)), button("send_back", SendBack(hid))])
+    if status in (HazardStatus.GRADED.value, HazardStatus.PLANNED.value):  # a grade's correction
+        if hazard.grade == HazardGrade.MAJOR.value:
+            rows.append(
+                [button("to_general", Grade(hid, False)), button("to_item", Grade(hid, True))]
+            )
+        else:
+            rows.append([button("to_major", Grade(hid, True))])
     last = [button("history", History(hid))]
     if status in (HazardStatus.REPORTED.value, HazardStatus.GRADED.value):
         last.append(button("invalid", Invalidate(hid)))
@@ -99,7 +106,9 @@ async def post_card(
     """Post the hazard's card in the enterprise group (silently); returns its message id."""
     text = card_text(runtime, enterprise, hazard, now)
     keyboard = card_keyboard(runtime, enterprise.locale, hazard)
-    message = await send_html(bot, enterprise.chat_id, text, keyboard)
+    message = await send_html(
+        bot, enterprise.chat_id, text, keyboard, thread_id=enterprise.topic_id
+    )
     with runtime.ctx.session() as session:
         stored = session.get(Hazard, hazard.id)
         assert stored is not None
@@ -122,5 +131,5 @@ async def refresh_card(
         text = card_text(runtime, enterprise, hazard, now)
         keyboard = card_keyboard(runtime, enterprise.locale, hazard)
         await edit_html(bot, hazard.card_chat_id, hazard.card_message_id, text, keyboard)
-    except (ChatGone, TelegramError) as exc:
+    except (ChatGone, ChatMoved, TelegramError) as exc:
         log.info("hazard %s: card not updated: %s", hazard.id, type(exc).__name__)

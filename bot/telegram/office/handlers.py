@@ -24,6 +24,8 @@ from bot.reports.labels import load_labels
 from bot.reports.period import local_today, parse_period
 from bot.reports.queries import stats_report
 from bot.services import enterprises
+from bot.services.hazards import queries as hazard_queries
+from bot.services.hazards import upward
 from bot.services.office import linking as offices
 from bot.telegram.common import Context, chat_locale, display_name, is_manager, reply, rt
 from bot.telegram.office import links as office_links
@@ -148,9 +150,11 @@ async def office_stats(update: Update, context: Context) -> None:
             session, ids, period, tz=office.timezone, now=ctx.clock.now(),
             sources=rt(context).report_sources, overdue_limit=OVERDUE_SHOWN,
         )  # fmt: skip
+        hazards = hazard_queries.overview(session, ids, now=ctx.clock.now())
+        supervised = upward.supervised(session, ids, now=ctx.clock.now())
     labels = load_labels(rt(context).renderer, ctx.catalog, office.locale, period)
     await _say(update, context, office.locale, "office/stats", office=office, report=report,
-               labels=labels)  # fmt: skip
+               labels=labels, hazards=hazards, supervised=supervised)  # fmt: skip
 
 
 async def report_command(update: Update, context: Context) -> None:
@@ -167,7 +171,7 @@ async def report_command(update: Update, context: Context) -> None:
     except DomainError as error:
         await reply(update, context, error.template, **error.context)
         return
-    labels = load_labels(runtime.renderer, ctx.catalog, locale, period)
+    labels = load_labels(runtime.renderer, ctx.catalog, locale, period, ctx.hazard_standards)
     files = await asyncio.to_thread(
         build.make_report, ctx.session, ids, period, labels, tz=tz, now=ctx.clock.now(),
         sources=rt(context).report_sources, evidence_link=_evidence_link(context),

@@ -13,6 +13,7 @@ from bot.domain.reminder_kind import Family, family_of
 from bot.domain.snooze import snooze_until
 from bot.errors import DomainError, StaleButton
 from bot.services.evidence import records as evidence
+from bot.services.hazards.summary import summaries
 from bot.services.reminders import confirmations, outbox
 from bot.services.reminders.views import item_views, message_views
 from bot.store.models import Enterprise, OccurrenceRow
@@ -26,6 +27,7 @@ from bot.telegram.callbacks import (
     decode,
 )
 from bot.telegram.common import Context, answer_error, chat_locale, display_name, rt
+from bot.telegram.hazard_followup.texts import has_hazards_section
 from bot.telegram.quiz.flow import quiz_offer_markup
 from bot.telegram.reminders.presenter import item_menu, reminder_message, stale_message
 from bot.telegram.sending import edit_pressed, send_html
@@ -48,14 +50,20 @@ async def refresh(
     now = ctx.clock.now()
     with ctx.session() as session:
         shown = message_views(session, ctx.catalog, enterprise, message.message_id, occ)
-    views = shown.views
+        views = shown.views
+        # a digest keeps its header, and its hazards section if it had one (as they stand
+        # now); a snooze, or an item pressed in /due's list, shows alone
+        digest = shown.posted and any(family_of(v.kind) is not Family.SNOOZE for v in views)
+        hazards = (
+            summaries(session, [enterprise.id or 0], now).get(enterprise.id or 0)
+            if digest and not shown.tidied and has_hazards_section(message)
+            else None
+        )
     if shown.tidied:
         await edit_pressed(
             query, stale_message(runtime.renderer, ctx.catalog, enterprise, views, now)
         )
         return
-    # a digest keeps its header; a snooze, or an item pressed in /due's list, shows alone
-    digest = shown.posted and any(family_of(v.kind) is not Family.SNOOZE for v in views)
     day = message.date.astimezone(ZoneInfo(enterprise.timezone)).date() if digest else None
     text, keyboard = reminder_message(
         runtime.renderer,
@@ -66,6 +74,7 @@ async def refresh(
         now=now,
         digest_day=day,
         show_sources=show_sources,
+        hazards=hazards,
     )
     await edit_pressed(query, text, keyboard)
 

@@ -89,6 +89,7 @@ class TelegramNotifier:
             catch_up=outgoing.catch_up,
             now=now,
             digest_day=outgoing.digest_day,
+            hazards=outgoing.hazards,
         )
         # No waiting inside the rate limiter on a 429: the outbox parks this chat's rows
         # and the wave goes on with the other chats. Reminders notify: they are the digest.

@@ -19,6 +19,7 @@ from bot.catalog import Catalog
 from bot.catalog.models import Kind
 from bot.domain.reminder_kind import Family, family_of
 from bot.render import Renderer
+from bot.services.hazards.summary import HazardSummary
 from bot.services.reminders.views import ItemView
 from bot.store.models import Enterprise, OccurrenceStatus
 from bot.telegram.callbacks import (
@@ -32,6 +33,7 @@ from bot.telegram.callbacks import (
     Undo,
     encode,
 )
+from bot.telegram.hazard_followup.texts import digest_section
 
 MAX_ROWS = 24
 _SHIFT_LABEL = re.compile(r"-S\d+$")  # the label of a per-shift occurrence: 2026-12-02-S2
@@ -182,10 +184,17 @@ def reminder_message(
     now: dt.datetime,
     digest_day: dt.date | None = None,
     show_sources: bool = False,
+    hazards: HazardSummary | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The text and keyboard of a digest (``digest_day`` set) or a single reminder (a snooze)."""
+    """The text and keyboard of a digest (``digest_day`` set) or a single reminder (a snooze);
+    a digest ends with the enterprise's open ``hazards``, if it has any."""
     locale = enterprise.locale
     contexts = [item_context(catalog, enterprise, view, now) for view in views]
+    section = (
+        digest_section(renderer, locale, hazards)
+        if hazards is not None and digest_day is not None
+        else ""
+    )
     text = renderer.repeated(  # groups with the same duties due get the same digest
         locale,
         "reminders/message",
@@ -194,6 +203,7 @@ def reminder_message(
         catch_up=catch_up,
         show_sources=show_sources,
         explained=contexts if show_sources else [],
+        hazards=section,
     )
     keyboard = reminder_keyboard(renderer, catalog, enterprise, views, sources_shown=show_sources)
     return text, keyboard

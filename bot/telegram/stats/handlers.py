@@ -1,4 +1,5 @@
-"""``/stats`` in an enterprise group: what is due, done and overdue, 知晓率 and drills done."""
+"""``/stats`` in an enterprise group: what is due, done and overdue, 知晓率, drills done and
+the hazard figures (open / overdue / closed, closure rate, the open major ones)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ async def stats_command(update: Update, context: Context) -> None:
                 now=ctx.clock.now(),
                 exclude=ctx.catalog.campaign_ids(),
                 sources=rt(context).report_sources,
+                hazards=True,
             )
     except DomainError as error:
         await reply_error(update, context, error)
