@@ -47,6 +47,11 @@ async def _follow_up(emu: BotApiEmulator, chat_id: int, expect: str, after: int)
     await emu.wait_for_message(chat_id, lambda m: expect in (m.text or ""), after=after)
 
 
+def _asks(message: BotMessage) -> bool:
+    """A question the bot asked with ForceReply (a hazard's place, a 五落实 answer, …)."""
+    return bool((message.reply_markup or {}).get("force_reply"))
+
+
 def _latest(emu: BotApiEmulator, chat_id: int, event: Event) -> BotMessage:
     for message in reversed(emu.sent(chat_id)):
         if event.do == "vote" and message.poll:
@@ -61,17 +66,22 @@ def _latest(emu: BotApiEmulator, chat_id: int, event: Event) -> BotMessage:
             return message
         if event.do == "photo" and event.target and event.target in (message.text or ""):
             return message
+        if event.do in ("reply", "photo") and not event.target and _asks(message):
+            return message
     raise LookupError(f"demo script: no message for {event}")
 
 
 async def _interact(emu: BotApiEmulator, event: Event, user: JSON, chat: JSON) -> None:
-    """Press a button, vote in the latest quiz poll, or reply with a photo; wait for the bot."""
+    """Press a button, vote in the latest quiz poll, or reply (text or photo); wait for the bot."""
     target = _latest(emu, chat["id"], event)
     if event.do == "press":
         label = next(t for t, _ in target.buttons() if t.startswith(event.text or ""))
+        after = emu.cursor(chat["id"])
         await emu.wait_for_callback_answer(
             emu.press_button(chat, user, target.message_id, text=label)
         )
+        if event.expect:
+            await _follow_up(emu, chat["id"], event.expect, after)
         return
     if event.do == "vote":
         poll = target.poll or {}
@@ -80,7 +90,10 @@ async def _interact(emu: BotApiEmulator, event: Event, user: JSON, chat: JSON) -
         emu.answer_poll(str(poll["id"]), user, right if event.answer == "right" else wrong)
         return
     after = emu.cursor(chat["id"])
-    emu.send_photo(chat, user, caption=event.text, reply_to=target.message_id)
+    if event.do == "reply":
+        emu.send_text(chat, user, event.text or "", reply_to=target.message_id)
+    else:
+        emu.send_photo(chat, user, caption=event.text, reply_to=target.message_id)
     await emu.wait_for_message(chat["id"], after=after)
 
 
@@ -100,7 +113,7 @@ async def _act(
         await emu.wait_for_message(
             chat["id"], (lambda m: wanted in (m.text or "")) if wanted else None, after=after
         )
-    elif event.do in ("press", "vote", "photo"):
+    elif event.do in ("press", "vote", "photo", "reply"):
         await _interact(emu, event, user, chat)
     elif event.do == "start":
         private = emu.private_chat(user)

@@ -26,13 +26,16 @@ class Event(_Model):
     date: dt.date
     time: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
     # start: the person opens a private chat with the bot (/start), so it can write to them
-    do: Literal["add_bot", "say", "start", "confirm", "press", "vote", "photo"]
+    # reply: answer the bot's latest question (ForceReply) with ``text``; photo without a
+    # target: answer it with a photo
+    do: Literal["add_bot", "say", "start", "confirm", "press", "vote", "photo", "reply"]
     who: str
     text: str | None = None  # say: the message; press: the start of a button label; photo: caption
     obligation: str | None = None  # confirm
     target: str | None = None  # press / photo: the latest bot message containing this text
     answer: Literal["right", "wrong"] | None = None  # vote: on the latest quiz poll
-    # say: wait for a bot message containing this (default: any); confirm: a follow-up to await
+    # say, press: wait for a bot message containing this (say: default any; press: default none);
+    # confirm: a follow-up to await
     expect: str | None = None
 
     def moment(self, tz: dt.tzinfo) -> dt.datetime:

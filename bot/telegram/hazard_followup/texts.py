@@ -24,22 +24,9 @@ from bot.services.hazards.followup import local_now
 from bot.services.hazards.summary import HazardSummary
 from bot.store.hazard_models import Hazard
 from bot.store.models import Enterprise
+from bot.telegram.hazards.card import standard_item
 
 SECTION_MARK = "🧯"  # heads the digest's hazards section; how a press knows a digest has one
-
-
-def standard_item(ctx: AppContext, hazard: Hazard, locale: str) -> dict[str, str] | None:
-    """The 判定标准 item a major hazard was graded under, as a template shows it."""
-    found = ctx.hazard_standards.find_item(hazard.standard_item or "")
-    if found is None:
-        return None
-    standard, item = found
-    return {
-        "standard": standard.title.get(locale),
-        "document_number": standard.document_number,
-        "clause": item.clause,
-        "text": item.text.get(locale),
-    }
 
 
 def _values(

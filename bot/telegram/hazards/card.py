@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from bot.domain.hazard import overdue
 from bot.domain.hazard_states import HazardGrade, HazardStatus
 from bot.errors import ChatGone, ChatMoved
+from bot.services.context import AppContext
 from bot.services.hazards import records
 from bot.services.hazards.queries import local_today
 from bot.store.hazard_models import Hazard
@@ -37,8 +38,9 @@ from bot.telegram.sending import edit_html, send_html
 log = logging.getLogger(__name__)
 
 
-def _standard_item(runtime: Runtime, hazard: Hazard, locale: str) -> dict[str, str] | None:
-    found = runtime.ctx.hazard_standards.find_item(hazard.standard_item or "")
+def standard_item(ctx: AppContext, hazard: Hazard, locale: str) -> dict[str, str] | None:
+    """The 判定标准 item a major hazard was graded under, as a template shows it."""
+    found = ctx.hazard_standards.find_item(hazard.standard_item or "")
     if found is None:
         return None
     standard, item = found
@@ -62,7 +64,7 @@ def card_text(runtime: Runtime, enterprise: Enterprise, hazard: Hazard, now: dt.
         tz=enterprise.timezone,
         reporter=None if hazard.anonymous else hazard.reporter_name,
         photos=photo_count,
-        item=_standard_item(runtime, hazard, locale),
+        item=standard_item(runtime.ctx, hazard, locale),
         status_name=runtime.renderer.text(locale, "hazards/status", status=hazard.status),
         overdue=overdue(hazard.status, hazard.deadline, local_today(enterprise, now)),
     )
