@@ -154,3 +154,21 @@ class HazardPrompt(SQLModel, table=True):
     step: str = Field(max_length=20)
     draft: str = Field(default="{}", max_length=4000)
     created_at: dt.datetime = Field(sa_column=_ts())
+
+
+class HazardNotice(SQLModel, table=True):
+    """One recipient's copy of a follow-up with several recipients (``kind``: ``upward``, the
+    report of a major hazard to an office; ``escalation``, per deadline in ``round``): written
+    before it is sent, removed again if it must be retried, so a retry skips who has it."""
+
+    __tablename__ = "hazard_notice"
+    __table_args__ = (
+        UniqueConstraint("hazard_id", "kind", "round", "chat_id", name="uq_hazard_notice"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    hazard_id: int = Field(foreign_key="hazard.id")
+    kind: str = Field(max_length=12)
+    round: str = Field(default="", max_length=12)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    sent_at: dt.datetime = Field(sa_column=_ts())

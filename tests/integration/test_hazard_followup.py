@@ -265,3 +265,27 @@ async def test_the_office_weekly_digest_has_the_linked_enterprises_hazards(bot: 
     assert "安全生产周报" in digest
     assert "隐患：未销号 2 项，逾期 1 项" in digest
     assert "某某化工有限公司 — 隐患 #1 储罐区可燃气体报警器失效 — 已 6 天" in digest
+
+
+async def test_a_retry_for_one_recipient_does_not_repeat_the_others_copy(bot: LocalBot) -> None:
+    """Telegram fails for the office (a 502) when an overdue major hazard is escalated: the officer
+    has the escalation at once, the office at the next tick, and nobody gets it twice."""
+    group = await registered(bot)
+    await say_privately(bot, group.admin, "/start")
+    office = await _office(bot, group, "李科长", "li_office")
+    _hazard(bot, group, "储罐区可燃气体报警器失效", major=True, deadline=dt.date(2026, 12, 3))
+    officer, office_chat = _private(bot, group.admin), _private(bot, office)
+    await bot.tick_at(local(2026, 12, 1, 9))  # the report upward
+    before_officer, before_office = bot.emulator.cursor(officer), bot.emulator.cursor(office_chat)
+    bot.emulator.inject_error(
+        "sendMessage", error_code=502, description="Bad Gateway", chat_id=office_chat,
+    )  # fmt: skip
+    await bot.tick_at(local(2026, 12, 4, 8, 0))
+    assert len(_new(bot, officer, before_officer)) == 1
+    assert _new(bot, office_chat, before_office) == [], "failed: to be tried again"
+    await bot.tick_at(local(2026, 12, 4, 8, 1))
+    assert len(_new(bot, office_chat, before_office)) == 1, "the office at the next tick"
+    assert len(_new(bot, officer, before_officer)) == 1, "the officer not again"
+    await bot.tick_at(local(2026, 12, 5, 8, 0))
+    assert len(_new(bot, officer, before_officer)) == 1
+    assert len(_new(bot, office_chat, before_office)) == 1

@@ -28,6 +28,7 @@ class Delivery(Enum):
     SENT = "sent"
     UNREACHABLE = "unreachable"  # done all the same: not retried
     LATER = "later"  # give the claim back: the next tick tries again
+    DONE = "done"  # this recipient has it already (an earlier try of the same follow-up)
 
 
 async def deliver(

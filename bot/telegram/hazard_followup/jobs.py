@@ -26,7 +26,7 @@ from telegram import Bot
 from bot.domain.hazard_states import HazardGrade
 from bot.render import Renderer
 from bot.services.context import AppContext
-from bot.services.hazards import followup, upward
+from bot.services.hazards import followup, notices, upward
 from bot.store.hazard_models import Hazard
 from bot.store.models import Enterprise
 from bot.telegram.hazard_followup import texts
@@ -63,14 +63,40 @@ async def report_upward(ctx: AppContext, bot: Bot, renderer: Renderer, now: dt.d
         for office in report.offices:
             text = texts.upward_report(ctx, renderer, office.locale, enterprise, hazard, now)
             outcomes.append(
-                await deliver(ctx, bot, office.chat_id, text, what="report upward",
-                              hazard_id=hazard.id, silent=True)
+                await _copy(ctx, bot, hazard, notices.UPWARD, "", office.chat_id, text, now,
+                            what="report upward", silent=True)
             )  # fmt: skip
         sent += outcomes.count(Delivery.SENT)
         if not settled(outcomes):
             with ctx.session() as session:
                 upward.release_report(session, hazard, previous)
     return sent
+
+
+async def _copy(
+    ctx: AppContext,
+    bot: Bot,
+    hazard: Hazard,
+    kind: str,
+    round_: str,
+    chat_id: int,
+    text: str,
+    now: dt.datetime,
+    *,
+    what: str,
+    silent: bool | None = None,
+) -> Delivery:
+    """One recipient's copy of a follow-up with several: recorded before it is sent, so a
+    retry of the follow-up (another recipient was asked to wait) skips who has it."""
+    assert hazard.id is not None
+    with ctx.session() as session:
+        if not notices.claim(session, hazard.id, kind, round_, chat_id, now):
+            return Delivery.DONE
+    outcome = await deliver(ctx, bot, chat_id, text, what=what, hazard_id=hazard.id, silent=silent)
+    if outcome is Delivery.LATER:
+        with ctx.session() as session:
+            notices.release(session, hazard.id, kind, round_, chat_id)
+    return outcome
 
 
 async def _remind(
@@ -119,14 +145,18 @@ async def _escalate(
     text = texts.escalation(
         ctx, renderer, enterprise.locale, enterprise, hazard, now, to_office=False
     )
-    outcomes = [await deliver(ctx, bot, officer, text, what="escalation", hazard_id=hazard.id)]
+    round_ = hazard.deadline.isoformat() if hazard.deadline else ""
+    outcomes = [
+        await _copy(ctx, bot, hazard, notices.ESCALATION, round_, officer, text, now,
+                    what="escalation")
+    ]  # fmt: skip
     for office in offices:
         text = texts.escalation(
             ctx, renderer, office.locale, enterprise, hazard, now, to_office=True
         )
         outcomes.append(
-            await deliver(ctx, bot, office.chat_id, text, what="escalation to office",
-                          hazard_id=hazard.id, silent=True)
+            await _copy(ctx, bot, hazard, notices.ESCALATION, round_, office.chat_id, text, now,
+                        what="escalation to office", silent=True)
         )  # fmt: skip
     if not settled(outcomes):
         with ctx.session() as session:

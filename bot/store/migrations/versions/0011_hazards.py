@@ -1,4 +1,4 @@
-"""hazards: reports, their steps and photos, prompts, self-checks
+"""hazards: reports, their steps and photos, prompts, notices, self-checks
 
 Revision ID: 0011
 Revises: 0010
@@ -134,9 +134,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("chat_id", "message_id", name="uq_hazard_prompt"),
     )
+    op.create_table(
+        "hazard_notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("hazard_id", sa.Integer(), nullable=False),
+        sa.Column("kind", _S(length=12), nullable=False),
+        sa.Column("round", _S(length=12), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("sent_at", _TS(), nullable=False),
+        sa.ForeignKeyConstraint(["hazard_id"], ["hazard.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("hazard_id", "kind", "round", "chat_id", name="uq_hazard_notice"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("hazard_notice")
     op.drop_table("hazard_prompt")
     op.drop_table("self_check_answer")
     op.drop_table("self_check")
