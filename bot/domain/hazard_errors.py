@@ -57,3 +57,9 @@ class ReasonRequired(DomainError):
 
 class UnknownStandardItem(DomainError):
     template = "errors/unknown_standard_item"
+
+
+class PhotoUnavailable(DomainError):
+    """Telegram would not give a photo back (``getFile`` refused it): it is not kept."""
+
+    template = "errors/photo_unavailable"

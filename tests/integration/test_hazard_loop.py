@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bot.demo.harness import LocalBot
 from bot.emulator import BotMessage
+from bot.services.hazards import records
+from bot.store.hazard_models import Hazard
 from tests.conftest import local
 from tests.fakes.group import group_with_bot, say_privately
 from tests.fakes.hazards import (
@@ -112,3 +114,51 @@ async def test_a_general_and_a_major_hazard_from_report_to_closing(bot: LocalBot
         assert hazard(bot, hid).status == "closed"
     after_closing = await say_privately(bot, office, "/stats")
     assert "储罐区可燃气体报警器失效" not in (after_closing.text or "").split("督办")[-1]
+
+
+async def test_a_photo_telegram_will_not_give_back_is_not_kept_and_said_so(bot: LocalBot) -> None:
+    """getFile refuses a photo: at the report the hazard stands without it and the reporter is
+    told; at the rectification nothing changes and the question stays open for another."""
+    emu = bot.emulator
+    group = await group_with_bot(bot)
+    await group.setup()
+    admin, worker = group.admin, group.worker
+    for person in (worker, admin):
+        await group.say(person, "/join", expect="名单")
+    after = emu.cursor(group.chat_id)
+    emu.send_text(group.chat, worker, "/hazard 消防通道堵塞")
+    where = await emu.wait_for_message(group.chat_id, is_question, after=after)
+    emu.inject_error("getFile", error_code=400, description="Bad Request: invalid file_id")
+    after = emu.cursor(group.chat_id)
+    emu.send_photo(group.chat, worker, caption="二号库门口", reply_to=where.message_id)
+    told = await emu.wait_for_message(
+        group.chat_id, lambda m: "未能返回" in (m.text or ""), after=after
+    )
+    assert "未保存" in (told.text or "")
+    [posted] = [m for m in emu.sent(group.chat_id) if has_button("hz:h:")(m)]
+    hid = (await _hazard_of(bot, posted)).id or 0
+    assert "照片" not in card_text(group, posted.message_id), "no photo kept"
+
+    await press(group, admin, posted.message_id, f"hz:g:{hid}:general")
+    await emu.wait_for(lambda: "一般事故隐患" in card_text(group, posted.message_id))
+    roster = await press_then(group, admin, posted.message_id, f"hz:w:{hid}", has_button("hz:r:"))
+    question = await press_then(
+        group, admin, roster.message_id, f"hz:r:{hid}:{worker['id']}", is_question
+    )
+    for text in ("清理通道", "0元", "12月10日"):
+        question = await answer(group, admin, question, text)
+    photos_q = await press_then(group, worker, posted.message_id, f"hz:x:{hid}", is_question)
+    emu.inject_error("getFile", error_code=400, description="Bad Request: invalid file_id")
+    refused = await answer(group, worker, photos_q, None, caption="已清理")
+    assert "未能返回" in (refused.text or "")
+    assert hazard(bot, hid).status == "planned", "nothing changed"
+    done = await answer(group, worker, photos_q, None, caption="已清理")
+    assert "整改完成" in (done.text or "") and hazard(bot, hid).status == "rectified"
+
+
+async def _hazard_of(bot: LocalBot, card: BotMessage) -> Hazard:
+    def stored() -> Hazard | None:
+        with bot.ctx.session() as s:
+            return records.on_card(s, card.chat_id, card.message_id)
+
+    return await bot.emulator.wait_for(stored)

@@ -10,11 +10,13 @@ photo went (``remember_album``) and sends the rest after it (``album_target``).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import ForceReply, Message, Update
+from telegram.error import TelegramError
 
 from bot.domain.hazard import MAX_TEXT, Actor
 from bot.errors import StaleButton
@@ -26,6 +28,7 @@ from bot.telegram.common import Context, is_manager, rt
 from bot.telegram.hazards.callbacks import HazardCallback, decode
 from bot.telegram.sending import reply_html
 
+log = logging.getLogger(__name__)
 Photo = tuple[str, str]  # (file_id, file_unique_id) of the largest size
 MAX_PHOTOS = 10  # kept while a report is asked for; more can be added by replying to the card
 ALBUMS = "hazard_albums"  # bot_data: media_group_id -> where the album's first photo went
@@ -113,6 +116,20 @@ def photos_of(message: Message | None) -> list[Photo]:
         return []
     largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
     return [(largest.file_id, largest.file_unique_id)]
+
+
+async def retrievable(context: Context, photos: list[Photo]) -> tuple[list[Photo], int]:
+    """The photos Telegram gives back (``getFile``), and how many it refused: a photo that
+    cannot be sent back later (to the history, the office) is not kept."""
+    kept = []
+    for file_id, unique_id in photos:
+        try:
+            await context.bot.get_file(file_id)
+        except TelegramError as exc:
+            log.info("a hazard photo was not kept: getFile refused it: %s", type(exc).__name__)
+            continue
+        kept.append((file_id, unique_id))
+    return kept, len(photos) - len(kept)
 
 
 def with_photos(draft: dict[str, Any], photos: list[Photo]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from telegram import Message, Update
 from telegram.error import TelegramError
 
+from bot.domain.hazard_errors import PhotoUnavailable
 from bot.errors import ChatGone, DomainError
 from bot.services.hazards import prompts, records
 from bot.services.language import preferences as language
@@ -96,6 +97,8 @@ async def finish(
     now = runtime.ctx.clock.now()
     reporter = flow.actor_of(update, manager=False)
     anonymous, private = bool(draft.get("anonymous")), bool(draft.get("private"))
+    given = [(str(f), str(u)) for f, u in draft.get("photos", [])]
+    photos, refused = await flow.retrievable(context, given)
     try:
         with runtime.ctx.session() as session:
             hazard = records.report(
@@ -104,7 +107,7 @@ async def finish(
                 reporter,
                 description=str(draft.get("description", "")),
                 location=location,
-                photos=[(str(f), str(u)) for f, u in draft.get("photos", [])],
+                photos=photos,
                 anonymous=anonymous,
                 private=private,
                 now=now,
@@ -115,6 +118,8 @@ async def finish(
     assert hazard.id is not None
     flow.remember_album(context, anchor, ("hazard", hazard.id, 0))
     await refresh_card(context.bot, runtime, enterprise, hazard, now)
+    if refused:  # the report stands; the photos Telegram would not give back are not kept
+        await reply_error(update, context, PhotoUnavailable(count=refused))
     if not private:
         return  # the card in the group is the answer
     posted = hazard.card_message_id is not None

@@ -11,13 +11,14 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot.domain import hazard as rules
-from bot.domain.hazard_errors import PhotoRequired
+from bot.domain.hazard_errors import PhotoRequired, PhotoUnavailable
 from bot.domain.hazard_states import HazardStatus
 from bot.errors import DomainError
 from bot.services.hazards import prompts, records
 from bot.store.hazard_models import HazardPrompt
 from bot.store.models import Enterprise
 from bot.telegram.common import Context, reply, reply_error, rt
+from bot.telegram.hazards import flow as hazard_flow
 from bot.telegram.hazards.callbacks import Rectify
 from bot.telegram.hazards.intake import officer_of
 from bot.telegram.rectification import flow
@@ -50,16 +51,18 @@ async def answer(update: Update, context: Context, prompt: HazardPrompt) -> None
     message, ctx = turn.anchor, rt(context).ctx
     assert message is not None
     try:
+        photos, refused = await hazard_flow.retrievable(context, _photo(message))
+        if refused:  # not kept: the question stays open for a photo Telegram gives back
+            raise PhotoUnavailable(count=refused)
         with ctx.session() as session:
             hazard = records.hazard_of(session, turn.enterprise.id or 0, turn.hazard.id or 0)
-            photos = _photo(message)
             if not photos:  # checked first: a refused reply leaves the question open
                 rules.can_rectify(turn.actor, hazard.status, hazard.responsible_id)
                 raise PhotoRequired()
             records.rectify(
                 session, hazard, turn.actor, photos, note=turn.text, now=ctx.clock.now()
             )
-    except PhotoRequired as error:
+    except (PhotoRequired, PhotoUnavailable) as error:
         await reply_error(update, context, error)
         return
     except DomainError as error:
