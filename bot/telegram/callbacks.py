@@ -13,6 +13,28 @@ from dataclasses import dataclass
 MAX_BYTES = 64
 
 
+def framed(prefix: str, body: str) -> str:
+    """``prefix + body`` as a button's callback data; over Telegram's 64 bytes is a bug."""
+    data = prefix + body
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("callback data over 64 bytes")
+    return data
+
+
+def unframed(
+    data: str | None, prefix: str, patterns: dict[str, re.Pattern[str]]
+) -> tuple[str, tuple[str, ...]] | None:
+    """The key (the first character after ``prefix``) and the groups of the pattern that key
+    names, when ``data`` matches it whole; None for anything else (forged or malformed)."""
+    size = len(data.encode("utf-8", "surrogatepass")) if data else 0
+    if not data or size > MAX_BYTES or not data.startswith(prefix):
+        return None
+    body = data[len(prefix) :]
+    pattern = patterns.get(body[:1])
+    match = pattern.fullmatch(body) if pattern else None
+    return None if match is None else (body[:1], match.groups())
+
+
 @dataclass(frozen=True)
 class Confirm:
     occurrence_id: int

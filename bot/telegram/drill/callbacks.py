@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.drill import Step
+from bot.telegram.callbacks import framed, unframed
 
 PREFIX = "dr:"
-MAX_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -107,24 +107,16 @@ def encode(callback: DrillCallback) -> str:
             body = f"q:{scenario}"
         case PracticePress(scenario, step):
             body = f"p:{scenario}:{step.value}"
-    data = PREFIX + body
-    if len(data.encode()) > MAX_BYTES:
-        raise ValueError("callback data over 64 bytes")
-    return data
+    return framed(PREFIX, body)
 
 
 def decode(data: str | None) -> DrillCallback | None:
     """The drill callback a button carries, or None for anything malformed."""
-    size = len(data.encode("utf-8", "surrogatepass")) if data else 0
-    if not data or size > MAX_BYTES or not data.startswith(PREFIX):
+    found = unframed(data, PREFIX, _PATTERNS)
+    if found is None:
         return None
-    body = data[len(PREFIX) :]
-    pattern = _PATTERNS.get(body[:1])
-    match = pattern.fullmatch(body) if pattern else None
-    if match is None:
-        return None
-    g = match.groups()
-    match body[:1]:
+    key, g = found
+    match key:
         case "n":
             return Choose(g[0], None if g[1] == "-" else g[1], int(g[2]) or None)
         case "s":

@@ -32,8 +32,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.telegram.callbacks import framed, unframed
+
 PREFIX = "hz:"
-MAX_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -192,24 +193,16 @@ def encode(callback: HazardCallback) -> str:
         case _:
             key = next(k for k, kind in _ONE_ID.items() if isinstance(callback, kind))
             body = f"{key}:{callback.hazard_id}"
-    data = PREFIX + body
-    if len(data.encode()) > MAX_BYTES:
-        raise ValueError("callback data over 64 bytes")
-    return data
+    return framed(PREFIX, body)
 
 
 def decode(data: str | None) -> HazardCallback | None:
     """The hazard callback a button carries, or None for anything malformed."""
-    size = len(data.encode("utf-8", "surrogatepass")) if data else 0
-    if not data or size > MAX_BYTES or not data.startswith(PREFIX):
+    found = unframed(data, PREFIX, _PATTERNS)
+    if found is None:
         return None
-    body = data[len(PREFIX) :]
-    pattern = _PATTERNS.get(body[:1])
-    match = pattern.fullmatch(body) if pattern else None
-    if match is None:
-        return None
-    g = match.groups()
-    match body[:1]:
+    key, g = found
+    match key:
         case "g":
             return Grade(int(g[0]), g[1] == "major")
         case "i":
