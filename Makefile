@@ -6,7 +6,7 @@ POT = messages/messages.pot
 all: test lint
 
 test:
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 lint:
 	$(PY) -m ruff check bot tests bench

@@ -34,6 +34,7 @@ FULL: dict[str, dict[str, Any]] = {
     "materialize_year": {"enterprises": 1_000, "days": 365, "loop": False},
     "stats": {"enterprises": 1000, "confirmations": 1_000_000, "office": 200, "runs": 10},
     "startup": {"enterprises": 10_000},
+    "desk": {"enterprises": 1000, "confirmations": 1_000_000, "office": 200, "runs": 5},
     "profile_fanout": {"enterprises": 200, "items": 10, "lead": 5},
     "profile_updates": {"chats": 40, "people": 5, "items": 5},
 }
@@ -47,6 +48,7 @@ QUICK: dict[str, dict[str, Any]] = {
     "materialize_year": {"enterprises": 10, "days": 30, "loop": False},
     "stats": {"enterprises": 20, "confirmations": 2_000, "office": 10, "runs": 2},
     "startup": {"enterprises": 20, "settle": 0.2},
+    "desk": {"enterprises": 20, "confirmations": 2_000, "office": 10, "runs": 1},
     "profile_fanout": {"enterprises": 4, "items": 2, "lead": 1},
     "profile_updates": {"chats": 2, "people": 2, "items": 2},
 }
@@ -81,6 +83,15 @@ def stats_figures(sizes: dict[str, Any]) -> dict[str, Figures | str] | str:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
     return out
+
+
+def desk_figures(sizes: dict[str, Any]) -> Figures:
+    """Figure 6 from ``bench/desk_bench.py``: the office's desk pages over HTTP, on SQLite."""
+    from bench import desk_bench
+
+    with tempfile.TemporaryDirectory(prefix="safetybot-desk-") as tmp:
+        figures: Figures = desk_bench.run(f"sqlite:///{tmp}/desk.db", **sizes) | sizes
+    return figures
 
 
 def collect(
@@ -127,6 +138,7 @@ def collect(
         ),
         ("stats", "4 office /stats", lambda: stats_figures(sizes["stats"])),
         ("startup", "5 start-up", lambda: startup.run(**sizes["startup"])),
+        ("desk", "6 desk pages, SQLite", lambda: desk_figures(sizes["desk"])),
         (
             "profile_fanout",
             "profile of 1a",

@@ -7,6 +7,7 @@ import logging
 from bot.catalog import load_catalog
 from bot.catalog.hazard_standards import load_hazard_standards
 from bot.catalog.holidays import calendar_warnings, load_work_calendar
+from bot.catalog.people import load_people_rules
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.services.context import AppContext
@@ -35,4 +36,5 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         calendar=calendar,
         clock=clock,
         hazard_standards=load_hazard_standards(settings.schedules_dir),
+        people_rules=load_people_rules(settings.schedules_dir),
     )

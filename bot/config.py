@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.i18n import SUPPORTED_LOCALES
@@ -21,6 +22,9 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_api_base_file_url: str | None = None
+    # Tests and the demo: every robot webhook (WeCom, DingTalk, Feishu) is posted to this base
+    # (scheme and host, e.g. the loopback robots' http://127.0.0.1:PORT) instead of its platform.
+    robot_webhook_base_url: str | None = None
     database_url: str = "sqlite:///safetybot.db"
     bot_timezone: str = "Asia/Shanghai"
     bot_locale: str = "zh_CN"
@@ -76,6 +80,31 @@ class Settings(BaseSettings):
     webhook_path: str = Field(default="telegram", pattern=r"^[A-Za-z0-9_\-/]{1,100}$")
     # Polling mode: serve /healthz and /metrics on this port (off when unset).
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    # The office's web desk (docs/desk.md), served under /desk/ by the server above (the
+    # webhook port, or METRICS_PORT in polling mode). DESK_BASE_URL is the public address
+    # people open (``https://desk.example.cn``); /web answers "not configured" without it.
+    desk_base_url: str | None = None
+    # Key for signing login links; generated and kept in the database when unset.
+    desk_secret: SecretStr | None = None
+    # Session cookies only over HTTPS; by default when DESK_BASE_URL is an https:// URL.
+    desk_secure_cookies: bool | None = None
+    # A desk session ends this many hours after login (or when revoked or logged out).
+    desk_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Evidence files (photos, documents) are downloaded when they arrive and kept here
+    # (docs/desk.md, "Evidence storage"): a directory (relative: under the working directory,
+    # /var/lib/safetybot in the image) or an S3-compatible bucket shared by several instances.
+    evidence_store: Literal["local", "s3"] = "local"
+    evidence_dir: Path = Path("evidence")
+    evidence_s3_bucket: str | None = Field(default=None, validate_default=True)
+    evidence_s3_endpoint: str | None = None  # e.g. http://minio:9000; unset: AWS
+    evidence_s3_region: str | None = None
+    evidence_s3_prefix: str = Field(default="", pattern=r"^([0-9A-Za-z._-]+/)*$")
+    evidence_s3_access_key: SecretStr | None = None
+    evidence_s3_secret_key: SecretStr | None = None
+    # Larger files are refused (Telegram lets bots download at most 20 MB).
+    evidence_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Stored files older than this are deleted by the purge job and their records marked.
+    evidence_retention_days: int = Field(default=3 * 365, ge=1)
 
     @field_validator("bot_timezone")
     @classmethod
@@ -93,7 +122,18 @@ class Settings(BaseSettings):
             raise ValueError(f"BOT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
 
-    @field_validator("webhook_url", "webhook_secret", "metrics_port", mode="before")
+    @field_validator(
+        "webhook_url",
+        "webhook_secret",
+        "metrics_port",
+        "desk_base_url",
+        "desk_secret",
+        "desk_secure_cookies",
+        "evidence_s3_bucket",
+        "evidence_s3_endpoint",
+        "evidence_s3_region",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value  # `WEBHOOK_URL=` in .env means "not set"
@@ -104,6 +144,38 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("https://", "http://")):
             raise ValueError("WEBHOOK_URL must be an https:// URL Telegram can reach")
         return value
+
+    @field_validator("desk_base_url")
+    @classmethod
+    def _desk_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError(
+                "DESK_BASE_URL must be an http(s):// URL, e.g. https://desk.example.cn"
+            )
+        return value.rstrip("/") if value is not None else None
+
+    @field_validator("desk_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("DESK_SECRET must have at least 32 characters (openssl rand -hex 32)")
+        return value
+
+    @model_validator(mode="after")
+    def _desk_needs_the_server(self) -> Settings:
+        if self.desk_base_url and not self.webhook_url and self.metrics_port is None:
+            raise ValueError(
+                "DESK_BASE_URL needs the web server: set WEBHOOK_URL (webhook mode) or "
+                "METRICS_PORT (polling mode; the desk is served on that port under /desk/)"
+            )
+        return self
+
+    @property
+    def desk_cookies_secure(self) -> bool:
+        """Whether desk cookies carry ``Secure`` (DESK_SECURE_COOKIES, else an https base URL)."""
+        if self.desk_secure_cookies is not None:
+            return self.desk_secure_cookies
+        return (self.desk_base_url or self.webhook_url or "").startswith("https://")
 
     @field_validator("webhook_secret")
     @classmethod
@@ -119,6 +191,13 @@ class Settings(BaseSettings):
                 "(e.g. the output of `openssl rand -hex 32`)"
             )
         return value
+
+    @field_validator("evidence_s3_bucket")
+    @classmethod
+    def _bucket_for_s3(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value and info.data.get("evidence_store") == "s3":
+            raise ValueError("EVIDENCE_S3_BUCKET is required with EVIDENCE_STORE=s3")
+        return value or None
 
     @field_validator("telegram_bot_token")
     @classmethod

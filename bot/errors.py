@@ -257,3 +257,25 @@ class NotAForum(DomainError):
     """``/topic`` in a group without topics, or outside any topic."""
 
     template = "errors/not_a_forum"
+
+
+# --- Evidence storage ----------------------------------------------------------------------------
+
+
+class EvidenceRefused(DomainError):
+    """A photo or file not kept: ``reason`` too_large (over ``limit_mb``), wrong_type (a photo
+    that is no image, a file that is no image, PDF or office document) or gone (Telegram
+    would not give it back). Nothing was stored."""
+
+    template = "errors/evidence_refused"
+
+
+# --- Robot channels (WeCom, DingTalk, Feishu) ----------------------------------------------------
+
+
+class BadWebhook(DomainError):
+    """A robot's webhook URL not of its platform's shape (``reason`` shape: ``expected`` is the
+    shape wanted), or a signed robot given without its secret (``reason`` secret_missing).
+    Nothing was stored."""
+
+    template = "errors/bad_webhook"

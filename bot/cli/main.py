@@ -94,10 +94,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     hz.add_argument("--status", help="open, overdue or closed (default: all)")
     hz.add_argument("--json", action="store_true")
+    pp = sub.add_parser("people", help="certificates and this year's training hours")
+    pp.add_argument(
+        "--chat", help="an enterprise group or office chat id (default: every enterprise)"
+    )
+    pp.add_argument("--json", action="store_true")
     up = sub.add_parser("upcoming", help="reminders that will be sent, with fire times")
     up.add_argument("--chat", type=int)
     up.add_argument("--days", default="30", help="how far ahead, in days (1 or more)")
     up.add_argument("--json", action="store_true")
+    from bot.cli.channels import add_parser as channels_parser
+
+    channels_parser(sub)
     sub.add_parser("db", help="database").add_subparsers(dest="action", required=True).add_parser(
         "upgrade", help="apply migrations"
     )
@@ -182,8 +190,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings, console: Console, cl
             settings, console, chat=args.chat, status=args.status, json_output=args.json,
             clock=clock,
         )  # fmt: skip
+    if args.command == "people":
+        from bot.cli.people import run_people
+
+        return run_people(settings, console, chat=args.chat, json_output=args.json, clock=clock)
     if args.command == "upcoming":
         return cli_commands.upcoming(settings, args, console, days=parse_days(args.days))
+    if args.command == "channels":
+        from bot.cli.channels import run_channels
+
+        return run_channels(settings, console, args, clock)
     if args.command == "db":
         return cli_commands.db_upgrade(settings, console)
     if args.command == "quiz":

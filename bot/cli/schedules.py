@@ -24,6 +24,7 @@ from bot.catalog.holidays import (
 from bot.catalog.ics import build_calendar
 from bot.catalog.loader import Catalog, check_catalog, load_catalog
 from bot.catalog.models import NATIONAL, Obligation
+from bot.catalog.people import check_people_rules
 from bot.cli.inputs import writable_file, write_file
 from bot.console import CliError, Console
 from bot.datafile import DataFileError
@@ -53,7 +54,7 @@ def run_check(
     if not root.is_dir():
         return console.fail(CliError("cli/not_a_folder", path=str(root)))
     holiday_issues = check_holidays(root)
-    issues = check_catalog(root, messages_dir) + holiday_issues
+    issues = check_catalog(root, messages_dir) + holiday_issues + check_people_rules(root)
     for issue in issues:
         print(issue, file=out)
     missing: list[int] = []

@@ -8,6 +8,7 @@ Text comes from the same translated templates as the bot's, in ``BOT_LOCALE``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +22,7 @@ from bot.errors import DomainError
 from bot.render import Renderer
 from bot.reports import build
 from bot.reports.labels import load_labels
+from bot.reports.people_sheets import Numbers
 from bot.reports.period import Period, last_days, local_today
 from bot.reports.sources import ReportSources
 from bot.services.context import AppContext
@@ -41,8 +43,9 @@ def run_stats(
 ) -> int:
     """Print the statistics (and write the workbook to ``xlsx_path``); 0 on success, 1 on error."""
     ctx = build_context(settings, clock)
+    sources = replace(sources or ReportSources(), people=ctx.people_rules)
     try:
-        return _stats(ctx, chat_id, start, end, xlsx_path, out, sources or ReportSources())
+        return _stats(ctx, chat_id, start, end, xlsx_path, out, sources)
     finally:
         ctx.engine.dispose()
 
@@ -60,14 +63,17 @@ def _stats(
     locale, tz, now = ctx.settings.bot_locale, ctx.settings.bot_timezone, ctx.clock.now()
     try:
         with ctx.session() as session:
+            numbers = Numbers.ALL  # the operator's; an office's workbook: what it may see
             if chat_id is None:
                 ids = [i for i in session.exec(select(Enterprise.id)).all() if i is not None]
             else:
                 office, ids = offices.visible_enterprise_ids(session, chat_id)
                 if office is not None:
-                    locale, tz = office.locale, office.timezone
+                    locale, tz, numbers = office.locale, office.timezone, Numbers.SHARED
             period = _period(start, end, local_today(now, tz))
-            data = build.collect(session, ids, period, tz=tz, now=now, sources=sources)
+            data = build.collect(
+                session, ids, period, tz=tz, now=now, sources=sources, numbers=numbers
+            )
     except DomainError as error:
         message = renderer.plain(
             locale,

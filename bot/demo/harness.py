@@ -7,6 +7,7 @@ that runs in production: PTB's HTTP request path, the database, templates and di
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -87,6 +88,8 @@ async def local_bot(
         "bot_region": "hubei",  # the demo enterprise (and the tests' default) is in Hubei
     }
     values.update(settings)
+    scratch = tempfile.TemporaryDirectory(prefix="safetybot-evidence-")
+    values.setdefault("evidence_dir", scratch.name)  # evidence files go nowhere lasting
     ctx = build_context(Settings(_env_file=None, **values), clock)
     metrics = Metrics()
     app = build_application(ctx, auto_tick=auto_tick, metrics=metrics)
@@ -103,5 +106,6 @@ async def local_bot(
         await app.stop()
         await app.shutdown()
         ctx.engine.dispose()
+        scratch.cleanup()
         if own_emulator:
             await emu.stop()

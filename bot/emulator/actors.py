@@ -9,6 +9,7 @@ from __future__ import annotations
 import mimetypes
 from typing import cast
 
+from bot.emulator.images import emulated_jpeg
 from bot.emulator.messages import quoted
 from bot.emulator.people import ChatSetup
 from bot.emulator.privacy import reaches_bot
@@ -106,9 +107,11 @@ class UserActions(ChatSetup):
         caption: str | None = None,
         reply_to: int | None = None,
         thread_id: int | None = None,
+        data: bytes | None = None,
     ) -> JSON:
-        """A photo (two PhotoSizes with fresh file ids; getFile/download work on them)."""
-        data = f"emulated photo {self.store.next_id()}".encode()
+        """A photo (two PhotoSizes with fresh file ids; getFile/download work on them): a
+        small JPEG unless ``data`` gives other bytes (a huge or broken "photo")."""
+        data = emulated_jpeg(self.store.next_id()) if data is None else data
         return self._user_file(chat, user, "photos", data, caption, reply_to, thread_id)
 
     def send_album(
@@ -127,8 +130,7 @@ class UserActions(ChatSetup):
         group_id = str(13_000_000_000_000_000 + self.store.next_id())
         sent = []
         for i in range(count):
-            data = f"emulated photo {self.store.next_id()}".encode()
-            rec = self.store.new_file("photos", data)
+            rec = self.store.new_file("photos", emulated_jpeg(self.store.next_id()))
             key, media = self.store.media_json(rec)
             body = {key: media, "media_group_id": group_id}
             if caption and i == 0:
@@ -147,9 +149,11 @@ class UserActions(ChatSetup):
         caption: str | None = None,
         reply_to: int | None = None,
         thread_id: int | None = None,
+        data: bytes | None = None,
     ) -> JSON:
-        """A document with generated content."""
-        data = f"emulated document {file_name} {self.store.next_id()}".encode()
+        """A document with generated content (a small PDF), or ``data``."""
+        if data is None:
+            data = f"%PDF-1.4\n% emulated document {file_name} {self.store.next_id()}\n".encode()
         return self._user_file(
             chat, user, "documents", data, caption, reply_to, thread_id, file_name
         )

@@ -18,7 +18,8 @@ from bot.reports.details import detail_rows, overdue_rows
 from bot.reports.excel import ReportData, build_workbook
 from bot.reports.hazard_sheet import hazard_rows
 from bot.reports.labels import Labels
-from bot.reports.period import Period
+from bot.reports.people_sheets import Numbers, PeopleSheets, people_rows
+from bot.reports.period import Period, local_today
 from bot.reports.queries import stats_report
 from bot.reports.sources import ReportSources
 
@@ -41,10 +42,19 @@ def collect(
     now: dt.datetime,
     sources: ReportSources,
     evidence_link: Callable[[int], str] | None = None,
+    issuer: str | None = None,
+    groupings: Sequence[str] = (),
+    numbers: Numbers = Numbers.SHARED,
 ) -> ReportData:
-    """Every figure the workbook shows, read in one session."""
+    """Every figure the workbook shows, read in one session.
+
+    ``issuer`` is the 填报单位 (the office's name); None: the enterprise's own name when the
+    report is about one enterprise. The 填报日期 is today in ``tz``.
+    """
     stats = stats_report(session, enterprise_ids, period, tz=tz, now=now, sources=sources)
     ids = [line.enterprise_id for line in stats.enterprises]
+    if issuer is None:
+        issuer = stats.enterprises[0].name if len(stats.enterprises) == 1 else ""
     return ReportData(
         stats=stats,
         details=detail_rows(session, ids, period, tz=tz, now=now),
@@ -55,7 +65,22 @@ def collect(
         evidence_link=evidence_link,
         names={line.enterprise_id: line.name for line in stats.enterprises},
         hazards=hazard_rows(session, ids, period, tz=tz, now=now),
+        issuer=issuer,
+        issued_on=local_today(now, tz),
+        groupings=tuple(groupings),
+        people=_people(session, sources, ids, period, tz=tz, now=now, numbers=numbers),
     )
+
+
+def _people(
+    session: Session, sources: ReportSources, ids: Sequence[int], period: Period, *, tz: str,
+    now: dt.datetime, numbers: Numbers,
+) -> PeopleSheets | None:  # fmt: skip
+    """The 持证台账 and 培训台账 as of the period's last day (today, if it runs on)."""
+    if sources.people is None:
+        return None
+    as_of = min(period.end, local_today(now, tz))
+    return people_rows(session, sources.people, ids, as_of=as_of, numbers=numbers)
 
 
 def render_files(data: ReportData, labels: Labels, *, tz: str) -> ReportFiles:
@@ -80,6 +105,9 @@ def make_report(
     now: dt.datetime,
     sources: ReportSources,
     evidence_link: Callable[[int], str] | None = None,
+    issuer: str | None = None,
+    groupings: Sequence[str] = (),
+    numbers: Numbers = Numbers.SHARED,
 ) -> ReportFiles:
     """``collect`` in a session of its own, then ``render_files``: safe to run in a thread."""
     with session_factory() as session:
@@ -91,5 +119,8 @@ def make_report(
             now=now,
             sources=sources,
             evidence_link=evidence_link,
+            issuer=issuer,
+            groupings=groupings,
+            numbers=numbers,
         )
     return render_files(data, labels, tz=tz)

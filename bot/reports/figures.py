@@ -51,6 +51,8 @@ class EnterpriseLine:
     counts: Counts = field(default_factory=Counts)
     awareness: Awareness | None = None
     drills: int | None = None
+    township: str | None = None  # 乡镇/街道, for the workbook's sheets per township
+    authority: str | None = None  # 行业主管部门
 
 
 @dataclass(frozen=True)

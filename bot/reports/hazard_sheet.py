@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from bot.domain.hazard import OPEN, overdue
 from bot.reports.labels import Labels
 from bot.reports.period import Period
-from bot.reports.sheets import DATE, DATETIME, add_sheet, local
+from bot.reports.sheets import DATE, DATETIME, Heading, add_sheet, local
 from bot.store.hazard_models import Hazard
 from bot.store.models import Enterprise
 
@@ -142,8 +142,9 @@ def _row(index: int, r: HazardRow, lb: Labels) -> list[object]:
     ]
 
 
-def add_hazard_sheet(wb: Workbook, rows: Sequence[HazardRow], lb: Labels) -> None:
+def add_hazard_sheet(wb: Workbook, rows: Sequence[HazardRow], lb: Labels, heading: Heading) -> None:
     """The 隐患台账 sheet (headers even when there is no hazard)."""
     values = [_row(i, r, lb) for i, r in enumerate(rows, start=1)]
     headers = [lb[k] for k in COLUMNS]
-    add_sheet(wb, lb["sheet_hazards"], headers, values, {4: DATETIME, 11: DATE, 12: DATETIME})
+    add_sheet(wb, lb["sheet_hazards"], headers, values, {4: DATETIME, 11: DATE, 12: DATETIME},
+              heading=heading, title=lb.sheet_title(lb["sheet_hazards"]))  # fmt: skip

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from bot.catalog import Catalog
 from bot.catalog.hazard_standards import HazardStandards
 from bot.render import Renderer
-from bot.reports.period import Period
+from bot.reports.period import Period, calendar_unit
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class Labels:
     areas: Mapping[str, str] = field(default_factory=dict)
     concerns: Mapping[str, str] = field(default_factory=dict)  # obligation id → role key
     bases: Mapping[str, str] = field(default_factory=dict)  # hazard standard item ref → 判定依据
+    renderer: Renderer | None = None  # for the titles of sheets named by people's text
+    locale: str = "en"
 
     def __getitem__(self, key: str) -> str:
         return self.words[key]
@@ -42,6 +44,23 @@ class Labels:
     def responsible(self, obligation_id: str) -> str:
         role = self.concerns.get(obligation_id)
         return self.words.get(f"role_{role}", "") if role else ""
+
+    def _text(self, template: str, fallback: str, **values: str | None) -> str:
+        if self.renderer is None:
+            return fallback
+        return self.renderer.text(self.locale, template, **values)
+
+    def sheet_title(self, sheet: str) -> str:
+        """The title row of a sheet: the report's name and the sheet's."""
+        return self._text("reports/sheet_title", sheet, sheet=sheet, grouping=None, name=None)
+
+    def group_title(self, grouping: str, name: str) -> str:
+        """The title row of a sheet per township, authority or sector."""
+        return self._text("reports/sheet_title", name, sheet=None, grouping=grouping, name=name)
+
+    def group_sheet(self, grouping: str, name: str) -> str:
+        """The tab of a sheet per group (cut to Excel's 31 characters when added)."""
+        return self._text("reports/group_sheet", name, grouping=grouping, name=name)
 
 
 def parse_labels(text: str) -> dict[str, str]:
@@ -82,11 +101,26 @@ def load_labels(
     text = renderer.plain(
         locale, "reports/labels", start=period.start.isoformat(), end=period.end.isoformat()
     )
+    words = parse_labels(text)
+    words["period_text"] = period_text(renderer, locale, period)
     return Labels(
-        words=parse_labels(text),
+        words=words,
         titles={o.id: o.title.get(locale) for o in catalog.obligations.values()},
         sectors={s.id: s.name.get(locale) for s in catalog.sectors.values()},
         areas={str(a): name.get(locale) for a, name in catalog.area_names.items()},
         concerns={o.id: o.concerns.value for o in catalog.obligations.values()},
         bases=_bases(renderer, standards, locale),
+        renderer=renderer,
+        locale=locale,
     )
+
+
+def period_text(renderer: Renderer, locale: str, period: Period) -> str:
+    """``2026年第四季度（2026-10-01至2026-12-31）``; the dates alone for another range."""
+    unit = calendar_unit(period)
+    label = ""
+    if unit is not None:
+        kind, year, number = unit
+        label = renderer.text(locale, "reports/period_label", kind=kind, year=year, number=number)
+    return renderer.text(locale, "reports/period_range", label=label,
+                         start=period.start.isoformat(), end=period.end.isoformat())  # fmt: skip

@@ -1,4 +1,5 @@
-"""Reporting periods typed by people (``2026-11``, ``2026Q4``, ``2026``, ``2026-11-01..2026-11-15``).
+"""Reporting periods typed by people (``2026-11``, ``2026Q4``, ``2026H2``, ``2026``,
+``2026-11-01..2026-11-15``).
 
 A period is a range of local dates, both ends included. An occurrence belongs to it when its
 window opened by the period's last day and it fell due on or after its first day, so a
@@ -54,11 +55,41 @@ def _month(year: int, month: int) -> Period:
     return Period(first, following - dt.timedelta(days=1))
 
 
+# A calendar unit: its kind and how many months it spans.
+UNIT_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def calendar_period(kind: str, year: int, number: int = 1) -> Period:
+    """The ``number``-th month, quarter or half of ``year`` (``kind="year"``: the whole year).
+
+    Raises ValueError when ``number`` is out of range for the kind (month 13, quarter 5).
+    """
+    months = UNIT_MONTHS[kind]
+    if not 1 <= number <= 12 // months:
+        raise ValueError(f"{kind} {number}")
+    first = (number - 1) * months + 1
+    return Period(_month(year, first).start, _month(year, first + months - 1).end)
+
+
+def calendar_unit(period: Period) -> tuple[str, int, int] | None:
+    """``(kind, year, number)`` when ``period`` is exactly one month, quarter, half or year."""
+    start = period.start
+    if start.day != 1 or period.end.year != start.year:
+        return None
+    for kind, months in UNIT_MONTHS.items():
+        if (start.month - 1) % months == 0:
+            number = (start.month - 1) // months + 1
+            if calendar_period(kind, start.year, number) == period:
+                return kind, start.year, number
+    return None
+
+
 # Separators and the day suffix include the CJK forms people type (至, 天); they are input syntax.
 _RANGE = r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|~|—|至|\s)\s*(\d{4}-\d{2}-\d{2})$"  # i18n: input syntax
 _FORMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(\d{4})$"), "year"),
     (re.compile(r"^(\d{4})-?[Qq]([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})-?[Hh]([12])$"), "half"),
     (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
     (re.compile(_RANGE), "range"),
     (re.compile(r"^(\d{4}-\d{2}-\d{2})$"), "day"),
@@ -78,11 +109,9 @@ def parse_period(text: str | None, *, today: dt.date) -> Period:
                 continue
             parts = match.groups()
             if form == "year":
-                return Period(dt.date(int(parts[0]), 1, 1), dt.date(int(parts[0]), 12, 31))
-            if form == "quarter":
-                year, quarter = int(parts[0]), int(parts[1])
-                first = _month(year, quarter * 3 - 2)
-                return Period(first.start, _month(year, quarter * 3).end)
+                return calendar_period("year", int(parts[0]))
+            if form in ("quarter", "half"):
+                return calendar_period(form, int(parts[0]), int(parts[1]))
             if form == "month":
                 return _month(int(parts[0]), int(parts[1]))
             if form == "range":

@@ -190,7 +190,7 @@ def stats_report(
     """Everything ``/stats`` shows for these enterprises in ``period`` (dates local to ``tz``)."""
     ids = sorted(set(enterprise_ids))
     enterprises = {
-        e.id: EnterpriseLine(e.id, e.name, e.sector)
+        e.id: EnterpriseLine(e.id, e.name, e.sector, township=e.township, authority=e.authority)
         for e in session.exec(select(Enterprise).where(col(Enterprise.id).in_(ids))).all()
         if e.id is not None
     }

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, func, select
 
+from bot.catalog.people import PeopleRules
 from bot.store.models import OccurrenceRow, OccurrenceStatus
 
 DRILL_OBLIGATIONS: tuple[str, ...] = ("emergency-drill", "evacuation-drill")
@@ -143,3 +144,4 @@ class OccurrenceDrills:
 class ReportSources:
     quiz: QuizSource = field(default_factory=NoQuizData)
     drills: DrillSource = field(default_factory=OccurrenceDrills)
+    people: PeopleRules | None = None  # certificate kinds, training rules; None: no people sheets

@@ -50,6 +50,15 @@ class Enterprise(SQLModel, table=True):
     digest_time: str = Field(default="08:00", max_length=5)
     digest_mode: str = Field(default="daily", max_length=12)
     topic_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    # Linked offices see certificate numbers only when the enterprise shares them.
+    share_certificates: bool = False
+    # False: the enterprise is only on robot channels (``channel``); ``chat_id`` is then a
+    # number of ours (``bot.services.channels``), never a Telegram chat.
+    on_telegram: bool = True
+    # Where an office files it, for the desk's filters: the 乡镇/街道 and the 行业主管部门
+    # (free text, set by the enterprise's admins or by a linked office on the desk).
+    township: str | None = Field(default=None, max_length=60)
+    authority: str | None = Field(default=None, max_length=60)
 
 
 class OccurrenceStatus(StrEnum):
@@ -95,12 +104,19 @@ class ReminderRow(SQLModel, table=True):
     __tablename__ = "reminder"
     __table_args__ = (
         UniqueConstraint("occurrence_id", "kind", name="uq_reminder_kind"),
+        UniqueConstraint(
+            "certificate_id", "kind", "recipient_id", "fire_at", name="uq_reminder_certificate"
+        ),
         Index("ix_reminder_due", "state", "fire_at"),
         Index("ix_reminder_message", "enterprise_id", "message_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
+    # A duty's reminder to the group (``occurrence_id``), or a certificate's reminder to one
+    # person in private (``certificate_id`` and ``recipient_id``, the person's user id).
+    occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
+    certificate_id: int | None = Field(default=None, foreign_key="certificate.id", index=True)
+    recipient_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     kind: str = Field(max_length=20)
     fire_at: dt.datetime = Field(sa_column=_ts())
@@ -135,6 +151,7 @@ class Confirmation(SQLModel, table=True):
     slot: int = 0
     confirmed_at: dt.datetime = Field(sa_column=_ts())
     note: str | None = Field(default=None, max_length=1000)
+    channel: str = Field(default="telegram", max_length=12)  # where it came from (wecom, …)
 
 
 class Member(SQLModel, table=True):
@@ -187,3 +204,9 @@ class EvidencePrompt(SQLModel, table=True):
     message_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     occurrence_id: int = Field(foreign_key="occurrence.id")
     created_at: dt.datetime = Field(sa_column=_ts())
+
+
+# Tables other modules keep that these refer to or that refer to these (``reminder.certificate_id``,
+# ``channel.enterprise_id``): registered with these on SQLModel.metadata.
+import bot.store.channel_models  # noqa: E402
+import bot.store.people_models  # noqa: E402, F401

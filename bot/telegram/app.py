@@ -15,6 +15,7 @@ from bot.render import Renderer
 from bot.reports.quiz_source import QuizStatsSource
 from bot.reports.sources import ReportSources
 from bot.scheduling import JobQueueScheduler
+from bot.services.channels.fanout import ChannelFanOut
 from bot.services.context import AppContext
 from bot.services.reminders.dispatch_types import Notifier
 from bot.services.reminders.dispatcher import Dispatcher
@@ -70,8 +71,10 @@ def build_application(
     app = builder.rate_limiter(limiter).post_init(register_profile).build()
 
     renderer = Renderer(s.messages_dir)
-    runtime = Runtime(ctx, renderer, ChatAdmins(), ReportSources(quiz=QuizStatsSource()))
-    notifier: Notifier = TelegramNotifier(app.bot, ctx, renderer)
+    sources = ReportSources(quiz=QuizStatsSource(), people=ctx.people_rules)
+    runtime = Runtime(ctx, renderer, ChatAdmins(), sources)
+    # Robot channels (WeCom, DingTalk, Feishu) get their copy before the Telegram send.
+    notifier: Notifier = ChannelFanOut(TelegramNotifier(app.bot, ctx, renderer), ctx, renderer)
     if metrics is not None:
         notifier = CountingNotifier(notifier, metrics)
         runtime.tick_listeners.append(metrics.observe_report)

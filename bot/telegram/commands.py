@@ -9,12 +9,12 @@ name has a description template ``messages/templates/commands/<name>.txt.j2``.
 
 WORKER_COMMANDS = ("due", "hazard", "stats", "obligations", "join", "quiz", "report", "help")
 ADMIN_COMMANDS = (
-    "setup", "digest", "topic", "region", "shifts", "officer", "office", "event", "drill",
-    "check", "retrain", "lang",
+    "setup", "digest", "topic", "region", "profile", "shifts", "officer", "office", "event",
+    "drill", "check", "retrain", "lang", "web", "channel",
 )  # fmt: skip
 PRIVATE_COMMANDS = (
-    "start", "hazard", "quiz", "practice", "me", "selfcheck", "office", "stats", "report",
-    "lang", "help",
+    "start", "hazard", "quiz", "practice", "me", "selfcheck", "certs", "cert", "training",
+    "role", "office", "stats", "report", "lang", "web", "help",
 )  # fmt: skip
 
 # The menus Telegram shows: workers in any group; chat administrators theirs first, then the

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.telegram import (
+    channels,
+    desk_login,
     digest,
     drill,
     duties,
@@ -14,6 +16,8 @@ from bot.telegram import (
     language,
     membership,
     office,
+    people,
+    people_reminders,
     quiz,
     rectification,
     reminders,
@@ -21,6 +25,7 @@ from bot.telegram import (
     selfcheck,
     setup,
     stats,
+    storage,
 )
 from bot.telegram.feature import Feature
 
@@ -34,12 +39,17 @@ FEATURES: tuple[Feature, ...] = (
     duties.FEATURE,
     events.FEATURE,
     office.FEATURE,  # before stats: the office /stats matches office chats only
+    desk_login.FEATURE,
     quiz.FEATURE,
     drill.FEATURE,
     hazards.FEATURE,
     rectification.FEATURE,
     hazard_followup.FEATURE,
+    people_reminders.FEATURE,
+    channels.FEATURE,  # after the dispatch wave that hands messages to the robots
+    storage.FEATURE,
     selfcheck.FEATURE,
+    people.FEATURE,
     stats.FEATURE,
     language.FEATURE,
     help.FEATURE,

@@ -54,11 +54,15 @@ class Runtime:
                 if self.dispatcher is None
                 else await self.dispatcher.run_once(waves=waves)
             )
+            asked: list[dt.datetime] = []  # a hook returns when it wants the next tick
             for hook in [] if self.closing else self.hooks:  # a stop starts nothing new
                 try:
-                    await hook(now)
+                    result = await hook(now)
                 except Exception:
                     log.exception("tick hook %s failed", getattr(hook, "__name__", hook))
+                    continue
+                if isinstance(result, dt.datetime):
+                    asked.append(result)
             self.last_tick = now
             if report.sent or report.failed or report.retried or report.held or report.lost:
                 log.info(
@@ -81,6 +85,8 @@ class Runtime:
             self.wake()
         elif report.retry_at is not None:  # a 429: back when Telegram said, not at the next tick
             self.wake((report.retry_at - self.ctx.clock.now()).total_seconds())
+        elif asked:  # e.g. a paced robot's next message: then, not at the next interval
+            self.wake((min(asked) - self.ctx.clock.now()).total_seconds())
         return report
 
     def _materialize(self, now: dt.datetime) -> int:

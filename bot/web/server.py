@@ -1,4 +1,6 @@
-"""The HTTP side of an instance: Telegram's webhook, ``/healthz`` and ``/metrics`` on one port.
+"""The HTTP side of an instance: Telegram's webhook, ``/healthz``, ``/metrics``, the office's
+desk (``/desk/``, bot/web/desk) and the robots' confirmation page (``/confirm/``,
+bot/web/confirm) on one port.
 
 PTB's custom-webhook pattern: the Application runs without an Updater; this server checks
 Telegram's ``X-Telegram-Bot-Api-Secret-Token`` (constant-time compare, 403 otherwise), decodes
@@ -21,6 +23,9 @@ from telegram.ext import Application
 
 from bot.services.reminders.outbox_stats import OutboxStats, outbox_stats
 from bot.telegram.runtime import Runtime, runtime_of
+from bot.web.confirm.app import mount_confirm
+from bot.web.desk.app import mount_desk
+from bot.web.desk.deps import DeskDeps
 from bot.web.health import check_health
 from bot.web.metrics import Metrics
 
@@ -31,7 +36,7 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 class WebServer:
-    """Serves the webhook (when ``secret`` and ``path`` are given), health and metrics."""
+    """Serves the webhook (when ``secret`` and ``path`` are given), health, metrics and the desk."""
 
     def __init__(
         self,
@@ -55,6 +60,8 @@ class WebServer:
         web_app.router.add_get("/metrics", self._metrics)
         if self._secret is not None and path:
             web_app.router.add_post("/" + path.strip("/"), self._webhook)
+        mount_desk(web_app, DeskDeps(self.runtime.ctx, self.runtime.renderer))
+        mount_confirm(web_app, DeskDeps(self.runtime.ctx, self.runtime.renderer))
         self._web_app = web_app
 
     async def start(self) -> int:

@@ -30,6 +30,9 @@ PRIVATE = BotCommandScopeAllPrivateChats()
 # says: the worker and admin menus must split the commands the same way.
 ADMIN_ONLY = {"setup", "digest", "topic", "region", "shifts", "officer", "office", "event"}
 ADMIN_ONLY |= {"drill", "check", "retrain", "lang"}
+ADMIN_ONLY |= {"profile"}  # where the enterprise is filed for the office's desk
+ADMIN_ONLY |= {"web"}  # the desk's login link (docs/desk.md); in office chats anyone's
+ADMIN_ONLY |= {"channel"}  # WeCom, DingTalk, Feishu robots (docs/channels.md)
 
 
 def answered_commands(bot: LocalBot) -> set[str]:

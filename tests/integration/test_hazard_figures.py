@@ -22,6 +22,7 @@ from bot.emulator import BotMessage
 from bot.reports import build
 from bot.reports.labels import load_labels
 from bot.reports.period import Period
+from bot.reports.sheets import HEADER_ROW
 from bot.reports.sources import ReportSources
 from bot.services.hazards import records
 from bot.services.roster.members import join
@@ -214,7 +215,7 @@ async def test_the_register_sheet_has_a_row_per_hazard_and_keeps_text_as_text(
     workbook = await _workbook(bot, bot.emulator.private_chat(officer), officer)
     assert workbook.sheetnames[-1] == "隐患台账"
     ws = workbook["隐患台账"]
-    rows = list(ws.iter_rows(values_only=True))
+    rows = list(ws.iter_rows(min_row=HEADER_ROW, values_only=True))  # below the formal rows
     assert list(rows[0]) == HEADERS
     assert [r[0] for r in rows[1:]] == [1, 2, 3, 4, 5, 6]
     by_text = {r[2]: r for r in rows[1:]}
@@ -235,12 +236,12 @@ async def test_the_register_sheet_has_a_row_per_hazard_and_keeps_text_as_text(
     anonymous = by_text[FORMULA]
     assert anonymous[5] == "匿名" and anonymous[6] == "未定级" and anonymous[3] == "-仓库"
     assert by_text["误报"][14] == "已作废" and by_text["误报"][13] is None
-    cell = ws.cell(row=1 + [r[2] for r in rows].index(FORMULA), column=3)
+    cell = ws.cell(row=HEADER_ROW + [r[2] for r in rows].index(FORMULA), column=3)
     assert cell.data_type == "s" and cell.quotePrefix, "a formula-looking description stays text"
     assert ws.cell(row=cell.row, column=4).quotePrefix
 
     own = await _workbook(bot, chemicals.chat, chemicals.admin)
-    own_rows = list(own["隐患台账"].iter_rows(values_only=True))[1:]
+    own_rows = list(own["隐患台账"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert len(own_rows) == 4 and {r[1] for r in own_rows} == {"某某化工有限公司"}
     assert "匿名" in [r[5] for r in own_rows], "the group's own workbook does not name them either"
 
@@ -256,7 +257,7 @@ async def test_the_register_sheet_in_english(bot: LocalBot) -> None:
                          bot.ctx.hazard_standards)  # fmt: skip
     files = build.render_files(data, labels, tz="Asia/Shanghai")
     ws = openpyxl.load_workbook(io.BytesIO(files.workbook))["Hazard register"]
-    rows = list(ws.iter_rows(values_only=True))
+    rows = list(ws.iter_rows(min_row=HEADER_ROW, values_only=True))
     assert rows[0][:3] == ("No.", "Enterprise", "Hazard description")
     assert rows[0][5:8] == ("Found by", "Hazard grade", "Basis (standard)")
     major = next(r for r in rows if r[2] == "储罐区可燃气体报警器失效")

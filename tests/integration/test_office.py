@@ -120,15 +120,34 @@ async def test_office_links_two_enterprises_and_gets_stats_report_and_digest(
     photo = await emu.wait_for_message(private, lambda m: m.kind == "photo", after=after)
     assert document.file_id is not None and photo.file_id is not None
     workbook = openpyxl.load_workbook(io.BytesIO(emu.store.files[document.file_id].data))
-    assert workbook.sheetnames == ["汇总", "明细", "逾期", "考试", "隐患台账"]
+    assert workbook.sheetnames == [
+        "汇总",
+        "明细",
+        "逾期",
+        "考试",
+        "持证台账",
+        "培训台账",
+        "隐患台账",
+    ]
     total, overdue = _expected(bot, dt.date(2026, 11, 22), dt.date(2026, 12, 21), now)
     assert total > overdue > 0
-    assert workbook["汇总"].max_row == 1 + 2
-    assert workbook["明细"].max_row == 1 + total
-    assert workbook["逾期"].max_row == 1 + overdue
-    assert workbook["考试"].max_row == 1
-    assert workbook["汇总"].freeze_panes == "A2"
-    assert isinstance(workbook["明细"]["F2"].value, dt.datetime), "due dates are real Excel dates"
+    summary = workbook["汇总"]
+    # A formal report's rows open every sheet: title, 统计期间, 填报单位, 填报日期; then the table.
+    assert summary["A1"].value == "安全生产工作情况报表（汇总）"
+    assert [summary[f"A{row}"].value for row in (2, 3, 4)] == ["统计期间", "填报单位", "填报日期"]
+    assert summary["B2"].value == "2026-11-22至2026-12-21"
+    assert summary["B3"].value == "李科长", "the office's name"
+    assert summary["B4"].value == dt.datetime(2026, 12, 21), "today in the office's timezone"
+    assert all(workbook[name]["B3"].value == "李科长" for name in workbook.sheetnames)
+    header = 5
+    assert [c.value for c in summary[header]][:2] == ["排名", "企业"]
+    assert summary.max_row == header + 2 + 1, "two enterprises and the 合计 row"
+    assert summary[f"B{header + 3}"].value == "合计"
+    assert workbook["明细"].max_row == header + total
+    assert workbook["逾期"].max_row == header + overdue
+    assert workbook["考试"].max_row == header
+    assert summary.freeze_panes == f"A{header + 1}"
+    assert isinstance(workbook["明细"][f"F{header + 1}"].value, dt.datetime), "real Excel dates"
     png = emu.store.files[photo.file_id].data
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
 

@@ -251,7 +251,7 @@ obligations:
 def catalog_dir(tmp_path: Path, **files: str) -> Path:
     root = tmp_path / "schedules"
     (root / "obligations").mkdir(parents=True)
-    for name in ("sectors.yaml", "documents.yaml", "areas.yaml"):
+    for name in ("sectors.yaml", "documents.yaml", "areas.yaml", "people.yaml"):
         shutil.copy(schedules_dir() / name, root / name)
     for name, text in files.items():
         (root / "obligations" / f"{name}.yaml").write_text(text, encoding="utf-8")

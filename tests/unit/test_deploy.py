@@ -45,7 +45,10 @@ def test_compose_has_bot_and_postgres_with_volume_and_healthchecks() -> None:
     db, bot = compose["services"]["db"], compose["services"]["bot"]
     assert db["image"].startswith("postgres:16")
     assert any(v.endswith(":/var/lib/postgresql/data") for v in db["volumes"])
-    assert set(compose["volumes"]) == {v.split(":")[0] for v in db["volumes"]}
+    mounted = [v.split(":")[0] for v in db["volumes"] + bot["volumes"]]
+    assert set(compose["volumes"]) == set(mounted)
+    # the evidence store (EVIDENCE_STORE=local) lives on a volume, not in the container
+    assert f"evidence:{bot['environment']['EVIDENCE_DIR']}" in bot["volumes"]
     for service in (db, bot):
         check = service["healthcheck"]
         assert check["test"] and check["interval"] and check["retries"]
@@ -78,7 +81,7 @@ def test_dockerfile_is_slim_non_root_and_needs_no_system_fonts() -> None:
     text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     assert "FROM python:3.11-slim" in text
     assert "fonts-noto-cjk" not in text  # the chart font is a dependency (pylopdf-fonts-zh-cn)
-    assert "[postgres]" in text
+    assert "[postgres,s3]" in text  # PostgreSQL and the S3 evidence store
     users = re.findall(r"^USER (\S+)", text, flags=re.MULTILINE)
     assert users and users[-1] not in {"root", "0"}
     assert "HEALTHCHECK" in text and "STOPSIGNAL SIGTERM" in text

@@ -17,7 +17,7 @@ from bot.render import Renderer
 from bot.reports.build import collect, render_files
 from bot.reports.labels import load_labels
 from bot.reports.period import parse_period
-from bot.reports.sheets import put
+from bot.reports.sheets import put, sheet_name
 from bot.reports.sources import ReportSources, WorkerResult
 from bot.store.db import make_engine, upgrade
 from bot.store.models import Confirmation, Enterprise, Member, OccurrenceRow
@@ -80,13 +80,16 @@ def test_names_that_look_like_formulas_are_text_cells_in_every_sheet(engine: Eng
     labels = load_labels(Renderer(messages_dir()), load_catalog(), "zh_CN", period)
     wb = openpyxl.load_workbook(io.BytesIO(render_files(data, labels, tz=TZ).workbook))
     summary, detail, overdue, quiz = (wb[n] for n in ("汇总", "明细", "逾期", "考试"))
-    for cell in (summary["B2"], detail["A2"], detail["I2"], overdue["A2"], overdue["H2"],
-                 quiz["A2"], quiz["B2"]):  # fmt: skip
+    # Row 6 is the first of each table (a title and three formal rows above its header); the
+    # 填报单位 of one enterprise's report is the enterprise's name.
+    for cell in (summary["B6"], detail["A6"], detail["I6"], overdue["A6"], overdue["H6"],
+                 quiz["A6"], quiz["B6"], summary["B3"], detail["B3"]):  # fmt: skip
         assert cell.data_type == "s", cell.coordinate
         assert cell.quotePrefix, cell.coordinate
-    assert summary["B2"].value == ENTERPRISE and detail["A2"].value == ENTERPRISE
-    assert detail["I2"].value == WORKER and quiz["B2"].value == WORKER
-    assert overdue["H2"].value == WORKER  # the officer
+    assert summary["B6"].value == ENTERPRISE and detail["A6"].value == ENTERPRISE
+    assert detail["I6"].value == WORKER and quiz["B6"].value == WORKER
+    assert overdue["H6"].value == WORKER  # the officer
+    assert summary["B3"].value == ENTERPRISE
     formulas = [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row
                 if c.data_type == "f"]  # fmt: skip
     assert formulas == []
@@ -111,3 +114,14 @@ def test_every_formula_start_is_written_as_text(text: str) -> None:
     )
     assert (ws["B1"].value, ws["B1"].quotePrefix) == ("安全", False)
     assert (ws["C1"].value, ws["C1"].data_type) == (5, "n")
+
+
+def test_sheet_names_from_peoples_text_are_ones_excel_accepts() -> None:
+    wb = openpyxl.Workbook()
+    assert sheet_name(wb, "乡镇·城关/东:区[1]*?\\") == "乡镇·城关_东_区_1____"
+    assert sheet_name(wb, "'引号'") == "引号"
+    long = "主管·" + "应急管理局" * 10
+    assert sheet_name(wb, long) == long[:31]
+    wb.create_sheet(long[:31])
+    assert sheet_name(wb, long) == long[:29] + "~2", "unlike the sheets already there"
+    assert sheet_name(wb, "   ") == "_"

@@ -175,15 +175,17 @@ def test_workbook_has_five_sheets_real_dates_and_chinese_headers(engine: Engine)
     wb = openpyxl.load_workbook(io.BytesIO(files.workbook))
     assert wb.sheetnames == ["汇总", "明细", "逾期", "考试", "隐患台账"]
     summary, detail, overdue, quiz = (wb[n] for n in wb.sheetnames[:4])
-    assert [c.value for c in summary[1]][:3] == ["排名", "企业", "行业"]
-    assert (summary.max_row, detail.max_row, overdue.max_row, quiz.max_row) == (3, 22, 12, 2)
-    assert all(ws.freeze_panes == "A2" for ws in wb.worksheets)
-    assert summary["I2"].value == pytest.approx(0.75) and summary["I2"].number_format == "0.0%"
-    due = detail["F2"]
+    # Four formal rows (title, 统计期间, 填报单位, 填报日期), the header on row 5, data from 6.
+    assert [c.value for c in summary[5]][:3] == ["排名", "企业", "行业"]
+    assert (summary.max_row, detail.max_row, overdue.max_row, quiz.max_row) == (8, 26, 16, 6)
+    assert all(ws.freeze_panes == "A6" for ws in wb.worksheets)
+    assert summary["I6"].value == pytest.approx(0.75) and summary["I6"].number_format == "0.0%"
+    assert summary["B8"].value == "合计" and summary["I8"].value == pytest.approx(0.75)
+    due = detail["F6"]
     assert due.value == dt.datetime(2026, 12, 1, 17, 0) and due.number_format == "yyyy-mm-dd hh:mm"
-    assert detail["E2"].value == dt.datetime(2026, 12, 1, 0, 0), "window start is a date cell"
-    assert detail["B2"].value == "日管控" and detail.column_dimensions["B"].width >= 8
-    assert overdue["F2"].value == 8 and quiz["B2"].value == "老王"
+    assert detail["E6"].value == dt.datetime(2026, 12, 1, 0, 0), "window start is a date cell"
+    assert detail["B6"].value == "日管控" and detail.column_dimensions["B"].width >= 8
+    assert overdue["F6"].value == 8 and quiz["B6"].value == "老王"
     assert files.chart.startswith(b"\x89PNG")
 
 
@@ -241,7 +243,15 @@ def test_stats_command_prints_and_writes_the_workbook(
                      end=TODAY, xlsx_path=xlsx, out=out, clock=FakeClock(NOW)) == 0  # fmt: skip
     text = out.getvalue()
     assert "2 家企业" in text and "甲化工" in text and "督办清单" in text
-    assert openpyxl.load_workbook(xlsx).sheetnames == ["汇总", "明细", "逾期", "考试", "隐患台账"]
+    assert openpyxl.load_workbook(xlsx).sheetnames == [
+        "汇总",
+        "明细",
+        "逾期",
+        "考试",
+        "持证台账",
+        "培训台账",
+        "隐患台账",
+    ]
     assert xlsx.with_suffix(".png").exists()
     bad = io.StringIO()
     assert run_stats(settings=settings, chat_id=999, start=None, end=None, xlsx_path=None,

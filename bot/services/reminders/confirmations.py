@@ -102,12 +102,14 @@ def confirm(
     now: dt.datetime,
     per_person: bool = False,
     catalog: Catalog | None = None,
+    channel: str = "telegram",
 ) -> ConfirmResult:
     """Record that ``user_id`` did the occurrence now. A repeated press records nothing new.
 
     ``per_person``: everyone on the roster confirms for themselves (the confirming person joins
     it); the occurrence is done when all of them have. Otherwise the quota closes it. Given a
-    ``catalog``, the occurrence's obligation decides (``obligation_per_person``).
+    ``catalog``, the occurrence's obligation decides (``obligation_per_person``). ``channel``:
+    where the confirmation came from (``telegram``, or a robot's confirmation page).
 
     A repeated press on a done duty costs one query and writes nothing.
     """
@@ -139,6 +141,7 @@ def confirm(
                 "user_name": user_name[:120],
                 "slot": slot,
                 "confirmed_at": now,
+                "channel": channel,
             },
         )
     if created:

@@ -15,11 +15,15 @@ from typing import Literal, Protocol
 from sqlmodel import Session
 
 from bot.catalog import Catalog
+from bot.catalog.people import PeopleRules
+from bot.services.channels.handover import active_channels
 from bot.services.context import AppContext
 from bot.services.hazards.summary import HazardSummary, summaries
+from bot.services.people.digest import StandDown, stand_downs
 from bot.services.reminders import tidy
 from bot.services.reminders.tidy import StaleMessage
 from bot.services.reminders.views import ItemView, Shown, item_views, load_shown
+from bot.store.channel_models import Channel
 from bot.store.models import Enterprise, OccurrenceRow
 
 
@@ -48,6 +52,10 @@ class OutgoingReminder:
     tidy: list[tuple[int, list[ItemView]]] | None = None
     # A digest's hazards section (None: no open hazards, or not a digest).
     hazards: HazardSummary | None = None
+    # A digest's line on people standing down (None: nobody does, or not a digest).
+    people: StandDown | None = None
+    # The enterprise's active robot channels (WeCom, DingTalk, Feishu) the message also goes to.
+    channels: list[Channel] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,12 +119,15 @@ class WaveViews:
     number of queries (``load``, in the claim's session) rather than for each message: the
     confirmations, evidence and rosters of every claimed occurrence, and each chat's earlier
     messages a digest tidies, with theirs; and the open hazards of the wave's enterprises,
-    for the digests' hazards section (one query)."""
+    for the digests' hazards section (one query); and who stands down there, for the digests'
+    people line (a query, and the ledger of the enterprises holding certificates)."""
 
     catalog: Catalog
     shown: Shown
     stale: dict[int, list[StaleMessage]]
     hazards: dict[int, HazardSummary] = field(default_factory=dict)
+    people: dict[int, StandDown] = field(default_factory=dict)  # who stands down, if anyone
+    channels: dict[int, list[Channel]] = field(default_factory=dict)  # robot channels
 
     @classmethod
     def load(
@@ -125,6 +136,7 @@ class WaveViews:
         catalog: Catalog,
         occurrences: Iterable[OccurrenceRow],
         now: dt.datetime,
+        people_rules: PeopleRules | None = None,
     ) -> WaveViews:
         """Views of the wave's claimed ``occurrences`` and of their chats' earlier messages."""
         occurrences = list(occurrences)
@@ -132,7 +144,13 @@ class WaveViews:
         earlier = [occ for msgs in stale.values() for m in msgs for _, occ in m.shown]
         shown = load_shown(session, catalog, [*occurrences, *earlier])
         hazards = summaries(session, (o.enterprise_id for o in occurrences), now)
-        return cls(catalog, shown, stale, hazards)
+        people = (
+            stand_downs(session, people_rules, (o.enterprise_id for o in occurrences), now)
+            if people_rules is not None
+            else {}
+        )
+        channels = active_channels(session, (o.enterprise_id for o in occurrences))
+        return cls(catalog, shown, stale, hazards, people, channels)
 
     def outgoing(
         self,
@@ -149,9 +167,11 @@ class WaveViews:
             for m in self.stale.get(enterprise.id or 0, [])
         ]
         hazards = self.hazards.get(enterprise.id or 0) if digest_day is not None else None
+        people = self.people.get(enterprise.id or 0) if digest_day is not None else None
         return OutgoingReminder(
-            enterprise, items, catch_up, views, digest_day=digest_day, tidy=earlier, hazards=hazards
-        )
+            enterprise, items, catch_up, views, digest_day=digest_day, tidy=earlier,
+            hazards=hazards, people=people, channels=self.channels.get(enterprise.id or 0, []),
+        )  # fmt: skip
 
 
 def views_for(ctx: AppContext, items: Sequence[ReminderItem]) -> list[ItemView]:

@@ -48,7 +48,9 @@ def claim_due(
     claimable = (c.state == ReminderState.PENDING.value) | (
         (c.state == ReminderState.CLAIMED.value) & (c.claimed_until < now)
     )
-    due = (c.fire_at <= now) & claimable
+    # A certificate's reminder to one person (``recipient_id``) is claimed by its own sender
+    # (``bot.services.people.reminders``), not with a group's digest.
+    due = (c.fire_at <= now) & claimable & c.recipient_id.is_(None)
     only_lead = func.min(case((c.kind.like(LEAD_SQL_PATTERN), 1), else_=0))
     chats = [
         row[0]

@@ -136,7 +136,9 @@ def _claim_rows(
                 .where(col(ReminderRow.id).in_(ids))
             ).all()
         )
-        views = WaveViews.load(session, ctx.catalog, [o for _, o, _ in triples], now)
+        views = WaveViews.load(
+            session, ctx.catalog, [o for _, o, _ in triples], now, ctx.people_rules
+        )
         return triples, views
 
 

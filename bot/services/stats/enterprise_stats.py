@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from bot.catalog.people import PeopleRules
 from bot.reports.period import Period
 from bot.reports.sources import Awareness, ReportSources
 from bot.services.hazards import queries as hazard_queries
+from bot.services.people.overview import PeopleOverview, overviews
 from bot.store.models import Enterprise, OccurrenceRow, OccurrenceStatus
 
 
@@ -35,6 +37,7 @@ class EnterpriseStats:
     awareness: Awareness | None = None  # 知晓率 now; None: no spot check yet (or not asked)
     drills: int | None = None  # drill duties done since ``period_start``; None: not asked
     hazards: hazard_queries.HazardOverview | None = None  # the hazard register; None: not asked
+    people: PeopleOverview | None = None  # certificates and training hours; None: not asked
 
     @property
     def overdue_groups(self) -> list[OverdueGroup]:
@@ -67,11 +70,13 @@ def enterprise_stats(
     exclude: set[str] | frozenset[str] = frozenset(),
     sources: ReportSources | None = None,
     hazards: bool = False,
+    people: PeopleRules | None = None,
 ) -> EnterpriseStats:
     """Occurrences of the last ``period_days`` by state, plus those opening in the next ``upcoming_days``.
 
     With ``sources`` (what office reports use), also the 知晓率 and the drills done; with
-    ``hazards``, the hazard figures (open, overdue, closed, the open major ones).
+    ``hazards``, the hazard figures (open, overdue, closed, the open major ones); with the
+    ``people`` rules, the certificates due and lapsed and the training shortfall.
     """
     today = now.astimezone(ZoneInfo(enterprise.timezone)).date()
     stats = EnterpriseStats(period_start=today - dt.timedelta(days=period_days), today=today)
@@ -101,6 +106,8 @@ def enterprise_stats(
     if hazards:
         assert enterprise.id is not None
         stats.hazards = hazard_queries.overview(session, [enterprise.id], now=now)
+    if people is not None:
+        stats.people = overviews(session, people, [enterprise], now=now)[0]
     return stats
 
 

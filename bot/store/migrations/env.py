@@ -6,13 +6,17 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
+import bot.store.desk_models  # noqa: F401
 import bot.store.drill_models
+import bot.store.channel_models  # noqa: F401
 import bot.store.event_models  # noqa: F401
 import bot.store.hazard_models  # noqa: F401
 import bot.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import bot.store.office_models  # noqa: F401
+import bot.store.people_models  # noqa: F401
 import bot.store.pref_models  # noqa: F401
 import bot.store.quiz_models  # noqa: F401
+import bot.store.storage_models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

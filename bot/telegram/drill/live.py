@@ -26,6 +26,7 @@ from bot.services.context import AppContext
 from bot.services.drill import drills
 from bot.services.drill.queries import DrillSnapshot, open_targets, snapshot
 from bot.services.drill.scenarios import load_scenarios
+from bot.services.people.credits import credit_drill
 from bot.store.drill_models import Drill, DrillStatus
 from bot.telegram.drill.views import DrillTexts
 from bot.telegram.sending import edit_html, send_html
@@ -168,6 +169,7 @@ async def close_drill(
     with ctx.session() as session:
         drill, snap = _snapshot(ctx, session, drill_id)
         targets = open_targets(session, snap.enterprise, drill.area, drill.started_at)
+        credit_drill(session, ctx.people_rules, drill, ctx.clock.now())  # 培训学时 of those present
     texts = texts_for(ctx, renderer, snap.enterprise.locale)
     chat_id = snap.enterprise.chat_id
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.errors import DomainError, StaleButton
+from bot.errors import DomainError, EvidenceRefused, StaleButton
 from bot.services import enterprises
 from bot.services.evidence import records as evidence
 from bot.services.reminders import confirmations
+from bot.storage import files
 from bot.store.models import Enterprise
 from bot.telegram.callbacks import AddEvidence, ShowEvidence, decode
-from bot.telegram.common import Context, answer_error, display_name, reply, rt
+from bot.telegram.common import Context, answer_error, display_name, reply, reply_error, rt
 from bot.telegram.reminders.handlers import ask_for_evidence
 from bot.telegram.sending import send_file
+from bot.telegram.storage import archive
+
+log = logging.getLogger(__name__)
 
 
 def _title(context: Context, enterprise: Enterprise, obligation_id: str) -> str:
@@ -64,6 +71,22 @@ def _evidence_of(message: Message) -> tuple[str, str | None, str | None]:
     return "note", None, message.text
 
 
+async def _downloaded(
+    context: Context, kind: str, file_id: str | None, file_name: str | None
+) -> files.Checked | None:
+    """The file's bytes, checked (``EvidenceRefused`` if it is not to be kept); None for a
+    note, or when the download failed for now (the file id is kept and fetched later)."""
+    if file_id is None:
+        return None
+    try:
+        return await archive.download(
+            context.bot, rt(context).ctx.settings, kind, file_id, file_name
+        )
+    except TelegramError as exc:
+        log.info("evidence download failed, kept for later: %s", type(exc).__name__)
+        return None
+
+
 async def evidence_reply(update: Update, context: Context) -> None:
     """A reply to an evidence prompt or a single-item reminder becomes evidence for it."""
     message, chat, user, ctx = (
@@ -86,8 +109,15 @@ async def evidence_reply(update: Update, context: Context) -> None:
         )
         if occurrence_id is None:
             return
-        kind, file_id, text = _evidence_of(message)
-        evidence.add_evidence(
+    kind, file_id, text = _evidence_of(message)
+    file_name = message.document.file_name if message.document else None
+    try:  # before anything is recorded: a refused file leaves nothing behind
+        checked = await _downloaded(context, kind, file_id, file_name)
+    except EvidenceRefused as refusal:
+        await reply_error(update, context, refusal)
+        return
+    with ctx.session() as session:
+        row = evidence.add_evidence(
             session,
             occurrence_id=occurrence_id,
             chat_id=chat.id,
@@ -101,6 +131,8 @@ async def evidence_reply(update: Update, context: Context) -> None:
             session, occurrence_id=occurrence_id, chat_id=chat.id
         )
         count = len(evidence.evidence_for(session, occurrence_id))
+    if file_id is not None:
+        await archive.keep_evidence(ctx, row, checked, file_name)
     title = _title(context, enterprise, occ.obligation_id)
     await reply(
         update,

@@ -19,14 +19,17 @@ from telegram import ForceReply, Message, Update
 from telegram.error import TelegramError
 
 from bot.domain.hazard import MAX_TEXT, Actor
-from bot.errors import StaleButton
+from bot.domain.hazard_errors import PhotoUnavailable
+from bot.errors import DomainError, EvidenceRefused, StaleButton
 from bot.services import enterprises
 from bot.services.hazards import prompts, records
+from bot.storage.files import Checked
 from bot.store.hazard_models import Hazard
 from bot.store.models import Enterprise
 from bot.telegram.common import Context, is_manager, rt
 from bot.telegram.hazards.callbacks import HazardCallback, decode
 from bot.telegram.sending import reply_html
+from bot.telegram.storage import archive
 
 log = logging.getLogger(__name__)
 Photo = tuple[str, str]  # (file_id, file_unique_id) of the largest size
@@ -118,18 +121,42 @@ def photos_of(message: Message | None) -> list[Photo]:
     return [(largest.file_id, largest.file_unique_id)]
 
 
-async def retrievable(context: Context, photos: list[Photo]) -> tuple[list[Photo], int]:
-    """The photos Telegram gives back (``getFile``), and how many it refused: a photo that
-    cannot be sent back later (to the history, the office) is not kept."""
-    kept = []
+@dataclass
+class Retrieved:
+    """The photos of a report or a rectification after their download (``archive``)."""
+
+    kept: list[Photo]
+    refusals: list[EvidenceRefused]  # one per photo not kept (gone, too large, no image)
+    fetched: dict[str, Checked | None]  # unique id -> bytes (None: try again later)
+
+    def refusal(self) -> DomainError | None:
+        """What to tell the sender: that Telegram kept some back, else why one was refused."""
+        reasons = [r.context["reason"] for r in self.refusals]
+        if "gone" in reasons:
+            return PhotoUnavailable(count=reasons.count("gone"))
+        return self.refusals[0] if self.refusals else None
+
+
+async def retrievable(context: Context, photos: list[Photo]) -> Retrieved:
+    """Download each photo (``getFile`` and the file) to keep it in our storage: a photo
+    Telegram will not give back, too large or not an image is not kept; one whose download
+    failed for now is kept (its file id) and fetched again later."""
+    found = Retrieved([], [], {})
+    settings = rt(context).ctx.settings
     for file_id, unique_id in photos:
         try:
-            await context.bot.get_file(file_id)
-        except TelegramError as exc:
-            log.info("a hazard photo was not kept: getFile refused it: %s", type(exc).__name__)
+            found.fetched[unique_id] = await archive.download(
+                context.bot, settings, "photo", file_id
+            )
+        except EvidenceRefused as refusal:
+            log.info("a hazard photo was not kept: %s", refusal.context["reason"])
+            found.refusals.append(refusal)
             continue
-        kept.append((file_id, unique_id))
-    return kept, len(photos) - len(kept)
+        except TelegramError as exc:
+            log.info("a hazard photo's download failed, kept for later: %s", type(exc).__name__)
+            found.fetched[unique_id] = None
+        found.kept.append((file_id, unique_id))
+    return found
 
 
 def with_photos(draft: dict[str, Any], photos: list[Photo]) -> dict[str, Any]:

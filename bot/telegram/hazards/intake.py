@@ -16,7 +16,6 @@ from typing import Any
 from telegram import Message, Update
 from telegram.error import TelegramError
 
-from bot.domain.hazard_errors import PhotoUnavailable
 from bot.errors import ChatGone, DomainError
 from bot.services.hazards import prompts, records
 from bot.services.language import preferences as language
@@ -26,6 +25,7 @@ from bot.telegram.common import Context, chat_locale, reply, reply_error, rt
 from bot.telegram.hazards import flow
 from bot.telegram.hazards.card import refresh_card
 from bot.telegram.sending import send_html
+from bot.telegram.storage import archive
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ async def finish(
     reporter = flow.actor_of(update, manager=False)
     anonymous, private = bool(draft.get("anonymous")), bool(draft.get("private"))
     given = [(str(f), str(u)) for f, u in draft.get("photos", [])]
-    photos, refused = await flow.retrievable(context, given)
+    retrieved = await flow.retrievable(context, given)
     try:
         with runtime.ctx.session() as session:
             hazard = records.report(
@@ -107,7 +107,7 @@ async def finish(
                 reporter,
                 description=str(draft.get("description", "")),
                 location=location,
-                photos=photos,
+                photos=retrieved.kept,
                 anonymous=anonymous,
                 private=private,
                 now=now,
@@ -117,9 +117,10 @@ async def finish(
         return
     assert hazard.id is not None
     flow.remember_album(context, anchor, ("hazard", hazard.id, 0))
+    await archive.keep_hazard_photos(runtime.ctx, context.bot, hazard.id, retrieved.fetched)
     await refresh_card(context.bot, runtime, enterprise, hazard, now)
-    if refused:  # the report stands; the photos Telegram would not give back are not kept
-        await reply_error(update, context, PhotoUnavailable(count=refused))
+    if refusal := retrieved.refusal():  # the report stands; the refused photos are not kept
+        await reply_error(update, context, refusal)
     if not private:
         return  # the card in the group is the answer
     posted = hazard.card_message_id is not None

@@ -20,6 +20,7 @@ from bot.store.models import Enterprise
 from bot.telegram.common import Context, reply_error, rt
 from bot.telegram.hazards import flow, intake, invalid, report
 from bot.telegram.hazards.card import refresh_card
+from bot.telegram.storage import archive
 
 ANSWERS = (*intake.STEPS, invalid.STEP)
 ADDS_PHOTOS = (HazardStatus.REPORTED, HazardStatus.GRADED, HazardStatus.PLANNED)
@@ -128,5 +129,6 @@ async def _add_photos(context: Context, hazard_id: int, message: Message) -> Non
         photos = flow.photos_of(message)
         records.add_photos(session, hazard, photos, stage="found", user_id=user.id, now=now)
         session.commit()
+    await archive.keep_hazard_photos(runtime.ctx, context.bot, hazard_id, {})
     if enterprise is not None:
         await refresh_card(context.bot, runtime, enterprise, hazard, now)

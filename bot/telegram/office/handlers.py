@@ -21,12 +21,14 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot.errors import ChatGone, DomainError, GroupOnly, OfficeAdminOnly
 from bot.reports import build
 from bot.reports.labels import load_labels
+from bot.reports.people_sheets import Numbers
 from bot.reports.period import local_today, parse_period
 from bot.reports.queries import stats_report
 from bot.services import enterprises
 from bot.services.hazards import queries as hazard_queries
 from bot.services.hazards import upward
 from bot.services.office import linking as offices
+from bot.services.people.overview import for_enterprise_ids as people_overviews
 from bot.telegram.common import Context, chat_locale, display_name, is_manager, reply, rt
 from bot.telegram.office import links as office_links
 from bot.telegram.runtime import Runtime
@@ -152,9 +154,11 @@ async def office_stats(update: Update, context: Context) -> None:
         )  # fmt: skip
         hazards = hazard_queries.overview(session, ids, now=ctx.clock.now())
         supervised = upward.supervised(session, ids, now=ctx.clock.now())
+        people = people_overviews(session, ctx.people_rules, ids, now=ctx.clock.now(),
+                                  locale=office.locale)  # fmt: skip
     labels = load_labels(rt(context).renderer, ctx.catalog, office.locale, period)
     await _say(update, context, office.locale, "office/stats", office=office, report=report,
-               labels=labels, hazards=hazards, supervised=supervised)  # fmt: skip
+               labels=labels, hazards=hazards, supervised=supervised, people=people)  # fmt: skip
 
 
 async def report_command(update: Update, context: Context) -> None:
@@ -165,6 +169,7 @@ async def report_command(update: Update, context: Context) -> None:
             office, ids = offices.visible_enterprise_ids(session, chat.id)
             locale = office.locale if office else chat_locale(context, update)
             tz = office.timezone if office else ctx.settings.bot_timezone
+            issuer = office.title if office else None  # None: the enterprise's own name
             period = parse_period(
                 " ".join(context.args or []), today=local_today(ctx.clock.now(), tz)
             )
@@ -174,7 +179,8 @@ async def report_command(update: Update, context: Context) -> None:
     labels = load_labels(runtime.renderer, ctx.catalog, locale, period, ctx.hazard_standards)
     files = await asyncio.to_thread(
         build.make_report, ctx.session, ids, period, labels, tz=tz, now=ctx.clock.now(),
-        sources=rt(context).report_sources, evidence_link=_evidence_link(context),
+        sources=rt(context).report_sources, evidence_link=_evidence_link(context), issuer=issuer,
+        numbers=Numbers.SHARED if office else Numbers.NONE,  # a group's file: every member's
     )  # fmt: skip
     caption = runtime.renderer.render(locale, "reports/caption", report=files.data.stats)
     workbook = InputFile(files.workbook, filename=files.workbook_name)

@@ -18,6 +18,7 @@ from bot.domain import quiz as rules
 from bot.errors import ChatGone, ChatMoved, RetryLater
 from bot.render import Renderer
 from bot.services.context import AppContext
+from bot.services.people.credits import credit_spot_check
 from bot.services.quiz import checks as quiz_checks
 from bot.services.quiz import quizzes
 from bot.services.quiz.answers import Verdict
@@ -236,6 +237,9 @@ async def announce_verdict(
     """
     quiz, enterprise, outcome = verdict.quiz, verdict.enterprise, verdict.outcome
     locale, tz, exam = quiz.locale, _tz(ctx, enterprise), quiz.kind in EXAM_KINDS
+    if exam and outcome.passed:  # a passed spot check counts as annual training hours
+        with ctx.session() as session:
+            credit_spot_check(session, ctx.people_rules, quiz, ctx.clock.now())
     bank = quizzes.question_bank(ctx.settings)
     missed = [q for q in map(bank.find, outcome.missed) if q is not None]
     parts = [

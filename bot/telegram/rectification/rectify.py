@@ -13,7 +13,7 @@ from telegram import Message, Update
 from bot.domain import hazard as rules
 from bot.domain.hazard_errors import PhotoRequired, PhotoUnavailable
 from bot.domain.hazard_states import HazardStatus
-from bot.errors import DomainError
+from bot.errors import DomainError, EvidenceRefused
 from bot.services.hazards import prompts, records
 from bot.store.hazard_models import HazardPrompt
 from bot.store.models import Enterprise
@@ -22,6 +22,7 @@ from bot.telegram.hazards import flow as hazard_flow
 from bot.telegram.hazards.callbacks import Rectify
 from bot.telegram.hazards.intake import officer_of
 from bot.telegram.rectification import flow
+from bot.telegram.storage import archive
 
 PHOTOS, ALBUM = "rectify_photos", "rectify_album"
 STEPS = (PHOTOS, ALBUM)
@@ -51,9 +52,10 @@ async def answer(update: Update, context: Context, prompt: HazardPrompt) -> None
     message, ctx = turn.anchor, rt(context).ctx
     assert message is not None
     try:
-        photos, refused = await hazard_flow.retrievable(context, _photo(message))
-        if refused:  # not kept: the question stays open for a photo Telegram gives back
-            raise PhotoUnavailable(count=refused)
+        retrieved = await hazard_flow.retrievable(context, _photo(message))
+        if refusal := retrieved.refusal():  # not kept: the question stays open for another
+            raise refusal
+        photos = retrieved.kept
         with ctx.session() as session:
             hazard = records.hazard_of(session, turn.enterprise.id or 0, turn.hazard.id or 0)
             if not photos:  # checked first: a refused reply leaves the question open
@@ -62,7 +64,7 @@ async def answer(update: Update, context: Context, prompt: HazardPrompt) -> None
             records.rectify(
                 session, hazard, turn.actor, photos, note=turn.text, now=ctx.clock.now()
             )
-    except (PhotoRequired, PhotoUnavailable) as error:
+    except (PhotoRequired, PhotoUnavailable, EvidenceRefused) as error:
         await reply_error(update, context, error)
         return
     except DomainError as error:
@@ -70,6 +72,7 @@ async def answer(update: Update, context: Context, prompt: HazardPrompt) -> None
         await reply_error(update, context, error)
         return
     flow.done_with(context, turn)
+    await archive.keep_hazard_photos(ctx, context.bot, hazard.id or 0, retrieved.fetched)
     if message.media_group_id:
         _await_album(context, turn, message.media_group_id)
     await flow.refresh(context, turn.enterprise, hazard)
@@ -109,6 +112,7 @@ async def album_photo(update: Update, context: Context, prompt: HazardPrompt) ->
             session, hazard, photos, stage=STAGE, user_id=prompt.user_id, now=ctx.clock.now()
         )
         session.commit()
+    await archive.keep_hazard_photos(ctx, context.bot, hazard.id or 0, {})
     await flow.refresh(context, enterprise, hazard)
 
 

@@ -14,6 +14,7 @@ from bot.domain.snooze import snooze_until
 from bot.errors import DomainError, StaleButton
 from bot.services.evidence import records as evidence
 from bot.services.hazards.summary import summaries
+from bot.services.people.digest import stand_downs
 from bot.services.reminders import confirmations, outbox
 from bot.services.reminders.views import item_views, message_views
 from bot.store.models import Enterprise, OccurrenceRow
@@ -31,6 +32,7 @@ from bot.telegram.hazard_followup.texts import has_hazards_section
 from bot.telegram.quiz.flow import quiz_offer_markup
 from bot.telegram.reminders.presenter import item_menu, reminder_message, stale_message
 from bot.telegram.sending import edit_pressed, send_html
+from bot.telegram.stats.people_line import has_people_line
 
 UNDO_WINDOW = dt.timedelta(minutes=10)
 
@@ -51,12 +53,19 @@ async def refresh(
     with ctx.session() as session:
         shown = message_views(session, ctx.catalog, enterprise, message.message_id, occ)
         views = shown.views
-        # a digest keeps its header, and its hazards section if it had one (as they stand
-        # now); a snooze, or an item pressed in /due's list, shows alone
+        # a digest keeps its header, and its hazards section and people line if it had them
+        # (as they stand now); a snooze, or an item pressed in /due's list, shows alone
         digest = shown.posted and any(family_of(v.kind) is not Family.SNOOZE for v in views)
         hazards = (
             summaries(session, [enterprise.id or 0], now).get(enterprise.id or 0)
             if digest and not shown.tidied and has_hazards_section(message)
+            else None
+        )
+        people = (
+            stand_downs(session, ctx.people_rules, [enterprise.id or 0], now).get(
+                enterprise.id or 0
+            )
+            if digest and not shown.tidied and has_people_line(message)
             else None
         )
     if shown.tidied:
@@ -75,6 +84,7 @@ async def refresh(
         digest_day=day,
         show_sources=show_sources,
         hazards=hazards,
+        people=people,
     )
     await edit_pressed(query, text, keyboard)
 

@@ -90,6 +90,7 @@ class TelegramNotifier:
             now=now,
             digest_day=outgoing.digest_day,
             hazards=outgoing.hazards,
+            people=outgoing.people,
         )
         # No waiting inside the rate limiter on a 429: the outbox parks this chat's rows
         # and the wave goes on with the other chats. Reminders notify: they are the digest.

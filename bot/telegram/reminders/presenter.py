@@ -9,17 +9,16 @@ they always look the same.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.catalog import Catalog
 from bot.catalog.models import Kind
-from bot.domain.reminder_kind import Family, family_of
 from bot.render import Renderer
 from bot.services.hazards.summary import HazardSummary
+from bot.services.people.digest import StandDown
+from bot.services.reminders.item_context import SECTIONS, item_context, item_name
 from bot.services.reminders.views import ItemView
 from bot.store.models import Enterprise, OccurrenceStatus
 from bot.telegram.callbacks import (
@@ -34,72 +33,24 @@ from bot.telegram.callbacks import (
     encode,
 )
 from bot.telegram.hazard_followup.texts import digest_section
+from bot.telegram.stats.people_line import digest_line
+
+__all__ = [
+    "SECTIONS",
+    "item_context",
+    "item_menu",
+    "item_name",
+    "reminder_keyboard",
+    "reminder_message",
+    "stale_message",
+]
 
 MAX_ROWS = 24
-_SHIFT_LABEL = re.compile(r"-S\d+$")  # the label of a per-shift occurrence: 2026-12-02-S2
-SECTIONS = ("overdue", "today", "soon", "campaign")
-
-
-def _sources(catalog: Catalog, obligation_id: str, locale: str) -> list[dict[str, str]]:
-    obligation = catalog.obligations.get(obligation_id)
-    if obligation is None:
-        return []
-    return [
-        {"title": catalog.documents[s.doc].title.get(locale), "item": s.item or ""}
-        for s in obligation.sources
-        if s.doc in catalog.documents
-    ]
-
-
-def item_context(
-    catalog: Catalog, enterprise: Enterprise, view: ItemView, now: dt.datetime
-) -> dict[str, object]:
-    locale = enterprise.locale
-    occ = view.occurrence
-    obligation = catalog.obligations.get(occ.obligation_id)
-    tz = ZoneInfo(enterprise.timezone)
-    due_day = occ.due_at.astimezone(tz).date()
-    days_left = (due_day - now.astimezone(tz).date()).days
-    if obligation is not None and obligation.kind is Kind.CAMPAIGN:
-        state = "campaign"
-    else:
-        state = "soon" if days_left > 0 else "today" if days_left == 0 else "overdue"
-    return {
-        "state": state,
-        "escalated": family_of(view.kind) is Family.ESCALATE,
-        "family": family_of(view.kind).value,
-        "title": obligation.title.get(locale) if obligation else occ.obligation_id,
-        "description": obligation.description.get(locale) if obligation else "",
-        "area": occ.area,
-        "due": occ.due_at,
-        "tz": enterprise.timezone,
-        "window_start": occ.window_start,
-        "days_left": days_left,
-        "shift": bool(_SHIFT_LABEL.search(occ.label)),
-        "overdue_days": max(0, -days_left),
-        "quota": occ.quota,
-        "count": len(view.confirmations),
-        "done": occ.status == OccurrenceStatus.DONE.value,
-        "confirmations": [{"name": c.user_name, "at": c.confirmed_at} for c in view.confirmations],
-        "evidence": view.evidence,
-        "expects_evidence": bool(obligation and obligation.evidence),
-        "per_person": view.per_person,
-        "missing": [{"id": m.user_id, "name": m.name} for m in view.missing],
-        "sources": _sources(catalog, occ.obligation_id, locale),
-    }
 
 
 def _is_campaign(catalog: Catalog, obligation_id: str) -> bool:
     obligation = catalog.obligations.get(obligation_id)
     return obligation is not None and obligation.kind is Kind.CAMPAIGN
-
-
-def item_name(catalog: Catalog, enterprise: Enterprise, view: ItemView, renderer: Renderer) -> str:
-    """``疏散逃生演练·生产区``: how a button names its item."""
-    occ = view.occurrence
-    obligation = catalog.obligations.get(occ.obligation_id)
-    title = obligation.title.get(enterprise.locale) if obligation else occ.obligation_id
-    return renderer.text(enterprise.locale, "buttons/item_name", title=title, area=occ.area)
 
 
 def _buttons(
@@ -185,9 +136,11 @@ def reminder_message(
     digest_day: dt.date | None = None,
     show_sources: bool = False,
     hazards: HazardSummary | None = None,
+    people: StandDown | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and keyboard of a digest (``digest_day`` set) or a single reminder (a snooze);
-    a digest ends with the enterprise's open ``hazards``, if it has any."""
+    a digest ends with the enterprise's open ``hazards``, if it has any, after a line on the
+    ``people`` standing down, if anyone does."""
     locale = enterprise.locale
     contexts = [item_context(catalog, enterprise, view, now) for view in views]
     section = (
@@ -204,6 +157,7 @@ def reminder_message(
         show_sources=show_sources,
         explained=contexts if show_sources else [],
         hazards=section,
+        people=digest_line(renderer, locale, people) if people and digest_day else "",
     )
     keyboard = reminder_keyboard(renderer, catalog, enterprise, views, sources_shown=show_sources)
     return text, keyboard

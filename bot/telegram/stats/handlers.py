@@ -1,5 +1,6 @@
-"""``/stats`` in an enterprise group: what is due, done and overdue, 知晓率, drills done and
-the hazard figures (open / overdue / closed, closure rate, the open major ones)."""
+"""``/stats`` in an enterprise group: what is due, done and overdue, 知晓率, drills done, the
+hazard figures (open / overdue / closed, closure rate, the open major ones) and the people
+figures (certificates due and lapsed, who stands down, training shortfall; never numbers)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ async def stats_command(update: Update, context: Context) -> None:
                 exclude=ctx.catalog.campaign_ids(),
                 sources=rt(context).report_sources,
                 hazards=True,
+                people=ctx.people_rules,
             )
     except DomainError as error:
         await reply_error(update, context, error)

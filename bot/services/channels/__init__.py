@@ -1,0 +1,1 @@
+"""Robot channels (WeCom, DingTalk, Feishu): their outbox, sending, links and registration."""

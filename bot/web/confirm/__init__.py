@@ -1,0 +1,1 @@
+"""The mobile confirmation page robot messages link to (``/confirm/<token>``)."""
