@@ -40,12 +40,11 @@ async def test_a_digest_reaches_wecom_is_confirmed_on_the_page_and_the_office_se
     links = LINK.findall(content)
     assert links, content
 
-    async with world.desk.client() as browser:
-        async with browser.post(
-            links[0], data=form(name="李工", photo=emulated_jpeg(3)),
-            headers={"User-Agent": PHONE}, allow_redirects=False,
-        ) as answer:  # fmt: skip
-            assert answer.status == 303
+    async with world.desk.client() as browser, browser.post(
+        links[0], data=form(name="李工", photo=emulated_jpeg(3)),
+        headers={"User-Agent": PHONE}, allow_redirects=False,
+    ) as answer:  # fmt: skip
+        assert answer.status == 303
     with bot.ctx.session() as s:
         [confirmation] = s.exec(select(Confirmation)).all()
         done = s.get(OccurrenceRow, confirmation.occurrence_id)

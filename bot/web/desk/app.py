@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web.desk import evidence, pages, reports, sessions
+from bot.web.desk import channels, evidence, pages, reports, sessions
 from bot.web.desk.auth import Refused, refuse, scope_of
 from bot.web.desk.deps import DESK_DEPS, DeskDeps
 from bot.web.desk.layout import PAGE_HEADERS, error_page, render_page
@@ -30,6 +30,7 @@ PARTS: list[Callable[[web.Application], None]] = [
     reports.register,
     evidence.register,
     pages.register,
+    channels.register,
 ]
 
 
