@@ -127,8 +127,8 @@ def _read(platform: str, response: httpx.Response) -> Outcome:
         message = str(answer.get("msg", answer.get("StatusMessage", "")))
     else:
         code, message = answer.get("errcode", -1), str(answer.get("errmsg", ""))
-    if response.status_code >= 500 and code in (-1, None):
-        return Unavailable(f"HTTP {response.status_code}")
+    if response.status_code >= 500 or code == -1:  # busy (系统繁忙) or down: try again later
+        return Unavailable(f"HTTP {response.status_code} code {code}")
     return _outcome(platform, int(code) if isinstance(code, int) else -1, message)
 
 

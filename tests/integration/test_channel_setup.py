@@ -18,6 +18,7 @@ from bot.emulator import BotMessage
 from bot.services.channels.registry import ROBOT_CHAT_BASE
 from bot.store.channel_models import Channel
 from bot.store.models import Enterprise
+from tests.conftest import local
 from tests.fakes.group import Group, group_with_bot
 from tests.fakes.robots import RobotBot, bot_with_robots
 
@@ -193,3 +194,11 @@ async def test_an_enterprise_only_on_a_robot_is_registered_with_its_robot(
     assert "unknown sector" in capsys.readouterr().err
     with rb.bot.ctx.session() as s:
         assert len(s.exec(select(Enterprise)).all()) == 1, "nothing registered"
+
+    # Its reminders reach its robot, and nothing is sent to Telegram for it.
+    await rb.bot.tick_at(local(2026, 12, 2, 8, 0))
+    await rb.bot.tick()
+    assert wecom.bodies and "📋" in wecom.bodies[0]["markdown"]["content"]
+    with rb.bot.ctx.session() as s:
+        [still] = s.exec(select(Enterprise)).all()
+    assert still.active, "no Telegram send was tried (it would have found no such chat)"

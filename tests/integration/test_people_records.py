@@ -16,6 +16,7 @@ from bot.demo.harness import LocalBot
 from bot.domain import people_errors as err
 from bot.domain.certificate import Standing
 from bot.errors import DomainError
+from bot.services.digest.settings import retime_pending
 from bot.services.people import ledger, records, reminders
 from bot.services.people.records import Actor, CertificateInput
 from bot.services.reminders import outbox
@@ -206,3 +207,25 @@ async def test_a_reminder_falling_on_a_holiday_goes_out_the_workday_before(bot: 
         )  # fmt: skip
         opening = [r for r in reminders.pending_of(s, cert.id or 0) if r.kind == "cert_review"]
     assert {r.fire_at for r in opening} == {local(2026, 12, 31, 8, 0)}
+
+
+async def test_changing_the_digest_time_keeps_a_certificates_reminders(bot: LocalBot) -> None:
+    enterprise, person = await _setup(bot)
+    with bot.ctx.session() as s:
+        cert = records.record_certificate(
+            s, bot.ctx.people_rules, OFFICER, person, enterprise, WELDER, today=TODAY, now=NOW
+        )
+        before = len(reminders.pending_of(s, cert.id or 0))
+        fresh = s.get(Enterprise, enterprise.id)
+        assert fresh is not None and before > 0
+        retime_pending(s, fresh, now=NOW)  # what /digest and a new work pattern do first
+        s.commit()
+        assert len(reminders.pending_of(s, cert.id or 0)) == before
+
+
+async def test_an_enterprise_with_no_telegram_registrant_plans_no_officer_copy(
+    bot: LocalBot,
+) -> None:
+    enterprise, person = await _setup(bot)
+    enterprise.safety_officer_id, enterprise.created_by = None, 0  # registered from the CLI
+    assert reminders.recipients(enterprise, person) == [WORKER.user_id]

@@ -101,3 +101,18 @@ def test_feishu_waits_out_the_half_hour_and_its_second() -> None:
     for _ in range(5):
         pace.record(later)
     assert pace.next_start(later) == later + dt.timedelta(seconds=1)
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(200, {"errcode": -1, "errmsg": "系统繁忙"}), (502, {"errcode": 40001, "errmsg": "x"})],
+)
+def test_a_busy_or_failing_platform_is_tried_again_not_given_up(
+    status: int, body: dict[str, object]
+) -> None:
+    import httpx
+
+    from bot.channels.adapters import _read
+    from bot.channels.outcomes import Unavailable
+
+    assert isinstance(_read("wecom", httpx.Response(status, json=body)), Unavailable)

@@ -41,6 +41,7 @@ def retime_pending(session: Session, enterprise: Enterprise, *, now: dt.datetime
             col(ReminderRow.fire_at) > now,
             col(ReminderRow.kind).not_like(SNOOZE_SQL_PATTERN),
             col(ReminderRow.occurrence_id).not_in(from_events),
+            col(ReminderRow.certificate_id).is_(None),  # a person's certificate: not a duty
         )
     )
     enterprise.materialized_until = None

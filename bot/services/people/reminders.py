@@ -35,8 +35,9 @@ def recipients(enterprise: Enterprise, person: Person) -> list[int]:
     """Who hears of ``person``'s certificate: the holder and the safety officer (or, with none
     set, whoever registered the enterprise), each once."""
     officer = enterprise.safety_officer_id or enterprise.created_by
-    found = [person.user_id] if person.user_id is not None else []
-    return found + ([officer] if officer not in found else [])
+    found = [person.user_id] if person.user_id else []
+    # An enterprise registered from the command line has no Telegram registrant (0): no officer.
+    return found + ([officer] if officer and officer not in found else [])
 
 
 def plan_certificate(

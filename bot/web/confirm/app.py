@@ -14,6 +14,7 @@ import logging
 import secrets
 
 from aiohttp import web
+from sqlmodel import select
 
 from bot.errors import NotYetOpen, StaleButton
 from bot.services.channels import page
@@ -27,7 +28,9 @@ from bot.services.channels.links import (
     read_person,
     read_token,
 )
+from bot.services.context import AppContext
 from bot.storage import files
+from bot.store.storage_models import StoredFile
 from bot.web.confirm.form import ConfirmForm, read_form
 from bot.web.desk.deps import DeskDeps
 from bot.web.desk.layout import PAGE_HEADERS
@@ -96,6 +99,8 @@ async def show(request: web.Request) -> web.Response:
 
 
 def _who(form: ConfirmForm, item: page.PageItem, known: Person | None) -> Person | None:
+    if known is not None and known.user_id < PAGE_PERSON_BASE:  # a roster member elsewhere
+        known = page.roster_person(item, known.user_id)  # counts here only if on this roster
     if form.member is not None:
         return page.roster_person(item, form.member)
     if form.name:
@@ -150,9 +155,11 @@ async def submit(request: web.Request) -> web.Response:
             )
             if checked is not None and photo_key is not None:
                 page.record_photo(session, item, person, photo_key, checked, now)
-    except NotYetOpen:
-        return _page(request, item, person, status=409, problem="not_yet_open")
-    except StaleButton:
+    except (NotYetOpen, StaleButton) as refused:  # nothing recorded: the photo goes too
+        if photo_key is not None and not _kept(ctx, photo_key):
+            await ctx.evidence_store().delete(photo_key)
+        if isinstance(refused, NotYetOpen):
+            return _page(request, item, person, status=409, problem="not_yet_open")
         return _refused(request, "gone", item.enterprise.locale)
     response = web.HTTPSeeOther(f"{request.path}?done=1")
     response.set_cookie(
@@ -160,6 +167,12 @@ async def submit(request: web.Request) -> web.Response:
         httponly=True, samesite="Lax", secure=settings.desk_cookies_secure,
     )  # fmt: skip
     raise response
+
+
+def _kept(ctx: AppContext, key: str) -> bool:
+    """Whether another record already keeps this file (the same photo sent before)."""
+    with ctx.session() as session:
+        return session.exec(select(StoredFile.id).where(StoredFile.key == key)).first() is not None
 
 
 def mount_confirm(web_app: web.Application, deps: DeskDeps) -> None:
