@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlmodel import Session, SQLModel, col
 
 from bot.catalog.people import PeopleRules
 from bot.domain.certificate import dates_of, milestones
 from bot.domain.digest import stored_time
 from bot.domain.workcalendar import WorkCalendar
+from bot.services.reminders import outbox
 from bot.store.models import Enterprise, ReminderRow, ReminderState
 from bot.store.people_models import Certificate, Person
 
@@ -102,32 +103,13 @@ def claim_due(
 ) -> list[int]:
     """Claim up to ``limit`` due certificate reminders (oldest first) under ``token``."""
     c = _R.c
-    claimable = (c.state == ReminderState.PENDING.value) | (
-        (c.state == ReminderState.CLAIMED.value) & (c.claimed_until < now)
-    )
     pick = (
         select(c.id)
-        .where(c.recipient_id.is_not(None), c.fire_at <= now, claimable)
+        .where(c.recipient_id.is_not(None), c.fire_at <= now, outbox.claimable_at(now))
         .order_by(c.fire_at, c.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    stmt = (
-        update(_R)
-        .where(c.id.in_(pick.scalar_subquery()))
-        .values(
-            state=ReminderState.CLAIMED.value,
-            claimed_until=now + lease,
-            claimed_by=worker,
-            claim_token=token,
-            attempts=c.attempts + 1,
-        )
-        .returning(c.id)
-    )
-    ids = [row[0] for row in session.execute(stmt)]
-    session.commit()
-    return ids
+    return outbox.claim_picked(session, pick, now=now, worker=worker, token=token, lease=lease)
 
 
 def pending_of(session: Session, certificate_id: int) -> list[ReminderRow]:

@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel
 
 from bot.config import Settings
 from bot.services.reminders import outbox
-from bot.store.models import Enterprise
+from bot.store.models import Enterprise, ReminderState
 
 _E = SQLModel.metadata.tables["enterprise"]
 
@@ -103,6 +103,27 @@ def lift(session: Session, enterprise_id: int) -> int | None:
     ).first()
     if ended is None:
         return None
-    held = outbox.resume_held(session, enterprise_id)
+    held = resume_held(session, enterprise_id)
     session.commit()
     return held
+
+
+def resume_held(session: Session, enterprise_id: int) -> int:
+    """The group lets the bot write again: rows held for the mute become due at once.
+
+    Only parked rows (claimed by nobody); ``last_error`` stays ``muted`` so they go out as a
+    catch-up digest. The caller commits.
+    """
+    c = outbox.REMINDERS.c
+    resumed = session.execute(
+        update(outbox.REMINDERS)
+        .where(
+            c.enterprise_id == enterprise_id,
+            c.state == ReminderState.CLAIMED.value,
+            c.claimed_by.is_(None),
+            c.last_error == outbox.MUTED,
+        )
+        .values(state=ReminderState.PENDING.value, claimed_until=None, claim_token=None)
+        .returning(c.id)
+    ).all()
+    return len(resumed)

@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, case, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, update
 from sqlmodel import Session, SQLModel
 
 from bot.domain.reminder_kind import LEAD_SQL_PATTERN, SNOOZE_SQL_PATTERN, Family, ReminderKind
 from bot.store.models import ReminderState
 
-_R = SQLModel.metadata.tables["reminder"]
+_R = REMINDERS = SQLModel.metadata.tables["reminder"]
 RETRY_AFTER = "retry_after"  # last_error of rows parked until Telegram's flood wait is over
 MUTED = "muted"  # last_error of rows held while the group has muted the bot
 _CHUNK = 2000  # reminder ids per statement when recording many sends at once
@@ -45,9 +45,7 @@ def claim_due(
     oldest first.
     """
     c = _R.c
-    claimable = (c.state == ReminderState.PENDING.value) | (
-        (c.state == ReminderState.CLAIMED.value) & (c.claimed_until < now)
-    )
+    claimable = claimable_at(now)
     # A certificate's reminder to one person (``recipient_id``) is claimed by its own sender
     # (``bot.services.people.reminders``), not with a group's digest.
     due = (c.fire_at <= now) & claimable & c.recipient_id.is_(None)
@@ -66,6 +64,29 @@ def claim_due(
         session.commit()
         return []
     pick = select(c.id).where(due, c.enterprise_id.in_(chats))
+    return claim_picked(session, pick, now=now, worker=worker, token=token, lease=lease)
+
+
+def claimable_at(now: dt.datetime) -> ColumnElement[bool]:
+    """Rows free to claim at ``now``: pending, or claimed under a lease that ran out."""
+    c = _R.c
+    return (c.state == ReminderState.PENDING.value) | (
+        (c.state == ReminderState.CLAIMED.value) & (c.claimed_until < now)
+    )
+
+
+def claim_picked(
+    session: Session,
+    pick: Select[tuple[int]],
+    *,
+    now: dt.datetime,
+    worker: str,
+    token: str,
+    lease: dt.timedelta,
+) -> list[int]:
+    """Claim the rows ``pick`` selects (their ids) in one statement under ``token``; commits.
+    On PostgreSQL rows another dispatcher is claiming are skipped (SKIP LOCKED)."""
+    c = _R.c
     if session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     stmt = (
@@ -220,27 +241,6 @@ def record_failure(
         )
     session.commit()
     return {rid: failures for rid, failures in counted}
-
-
-def resume_held(session: Session, enterprise_id: int) -> int:
-    """The group lets the bot write again: rows held for the mute become due at once.
-
-    Only parked rows (claimed by nobody); ``last_error`` stays ``muted`` so they go out as a
-    catch-up digest. The caller commits.
-    """
-    c = _R.c
-    resumed = session.execute(
-        update(_R)
-        .where(
-            c.enterprise_id == enterprise_id,
-            c.state == ReminderState.CLAIMED.value,
-            c.claimed_by.is_(None),
-            c.last_error == MUTED,
-        )
-        .values(state=ReminderState.PENDING.value, claimed_until=None, claim_token=None)
-        .returning(c.id)
-    ).all()
-    return len(resumed)
 
 
 def release_worker(session: Session, worker: str) -> int:
