@@ -22,6 +22,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -79,7 +80,10 @@ async def send_due(
             by_robot: dict[int, list[ChannelMessage]] = {}
             for message, channel in claimed:
                 by_robot.setdefault(channel.id or 0, []).append(message)
-            sender = _RobotSender(ctx, http, token, report, on_broken)
+            # Stop posting under this claim well before its lease runs out (another instance
+            # may claim the rows then): what is left goes back, due at once.
+            deadline = time.monotonic() + lease.total_seconds() / 2
+            sender = _RobotSender(ctx, http, token, report, on_broken, deadline)
             await asyncio.gather(
                 *(
                     sender.run(robots[cid], messages, posted[cid])
@@ -104,9 +108,10 @@ class _RobotSender:
         token: str,
         report: SendReport,
         on_broken: OnBroken | None,
+        deadline: float,
     ) -> None:
         self.ctx, self.http, self.token = ctx, http, token
-        self.report, self.on_broken = report, on_broken
+        self.report, self.on_broken, self.deadline = report, on_broken, deadline
 
     async def run(
         self, channel: Channel, messages: list[ChannelMessage], posted: list[dt.datetime]
@@ -117,6 +122,9 @@ class _RobotSender:
         for index, message in enumerate(messages):
             rest = [m.id or 0 for m in messages[index:]]
             now = self.ctx.clock.now()
+            if time.monotonic() > self.deadline:  # the claim's lease is half gone
+                self._put_back(rest, "lease", now)
+                return
             ready = pace.next_start(now)
             if ready > now:
                 self._put_back(rest, "paced", ready)
