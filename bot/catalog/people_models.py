@@ -32,8 +32,8 @@ __all__ = [
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,40}$")]
 Role = Literal["principal", "manager", "special", "worker"]
+# A person's role: 主要负责人, 安全生产管理人员, 特种作业人员, other 从业人员.
 ROLES: tuple[str, ...] = ("principal", "manager", "special", "worker")
-"""A person's role: 主要负责人, 安全生产管理人员, 特种作业人员, other 从业人员."""
 
 
 class PeopleSource(FrozenModel):

@@ -113,9 +113,11 @@ def overdue_groups(
     tz: str,
     now: dt.datetime,
     limit: int | None = None,
+    offset: int = 0,
 ) -> tuple[list[OverdueGroup], int]:
     """The chat's 督办清单: overdue items folded per enterprise, obligation and area, oldest
-    first (17 missed daily checks are one line); returns (groups, how many groups in all)."""
+    first (17 missed daily checks are one line); returns (groups from ``offset``, at most
+    ``limit``, and how many groups in all). Ties keep one order, so pages never overlap."""
     if not ids:
         return [], 0
     today = now.astimezone(ZoneInfo(tz)).date()
@@ -137,7 +139,14 @@ def overdue_groups(
     )
     total = session.execute(sa.select(func.count()).select_from(grouped.subquery())).scalar_one()
     rows = session.execute(
-        grouped.order_by(first_due, col(OccurrenceRow.enterprise_id)).limit(limit)
+        grouped.order_by(
+            first_due,
+            col(OccurrenceRow.enterprise_id),
+            col(OccurrenceRow.obligation_id),
+            col(OccurrenceRow.area),
+        )
+        .offset(offset)
+        .limit(limit)
     ).all()
     wanted = {row[0] for row in rows}
     people = {

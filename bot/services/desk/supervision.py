@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, func
+from sqlmodel import Session, col
 
 from bot.reports.figures import OverdueGroup
-from bot.reports.queries import aware, days_overdue, in_period, is_overdue, officer_name
+from bot.reports.queries import overdue_groups
 from bot.services.desk.figures import OPEN_HAZARDS
 from bot.services.desk.filters import PAGE_SIZE, PageInfo, page
 from bot.services.desk.overview import PeriodLike, as_report_period
 from bot.store.hazard_models import Hazard
-from bot.store.models import Enterprise, OccurrenceRow
+from bot.store.models import Enterprise
 
 
 @dataclass(frozen=True)
@@ -71,43 +71,11 @@ def overdue_page(
     offset: int,
     limit: int,
 ) -> tuple[list[OverdueGroup], int]:
-    """One page of overdue groups (oldest first) and how many groups there are in all."""
-    if not ids:
-        return [], 0
-    today = now.astimezone(ZoneInfo(tz)).date()
-    o = OccurrenceRow
-    first_due = func.min(o.due_at)
-    grouped = (
-        sa.select(col(o.enterprise_id), col(o.obligation_id), col(o.area), func.count(), first_due)
-        .where(in_period(ids, as_report_period(period), tz, today), is_overdue(now))
-        .group_by(col(o.enterprise_id), col(o.obligation_id), col(o.area))
+    """One page of overdue groups (oldest first) and how many groups there are in all: the
+    office report's 督办清单 (``bot.reports.queries.overdue_groups``), a page of it."""
+    return overdue_groups(
+        session, ids, as_report_period(period), tz=tz, now=now, limit=limit, offset=offset
     )
-    total = session.execute(sa.select(func.count()).select_from(grouped.subquery())).scalar_one()
-    rows = session.execute(
-        grouped.order_by(first_due, col(o.enterprise_id), col(o.obligation_id), col(o.area))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    people = {
-        e_id: (name, zone, officer)
-        for e_id, name, zone, officer in session.execute(
-            sa.select(col(Enterprise.id), col(Enterprise.name), col(Enterprise.timezone), officer_name())
-            .where(col(Enterprise.id).in_({row[0] for row in rows}))
-        ).all()
-    }  # fmt: skip
-    groups = []
-    for enterprise_id, obligation_id, area, n, first in rows:
-        name, zone, officer = people[enterprise_id]
-        oldest = aware(first)
-        assert oldest is not None
-        groups.append(
-            OverdueGroup(
-                enterprise_id=enterprise_id, enterprise=name, obligation_id=obligation_id,
-                area=area, count=int(n), first_due=oldest, timezone=zone, officer=officer,
-                days_overdue=days_overdue(oldest, now, zone),
-            )
-        )  # fmt: skip
-    return groups, int(total)
 
 
 def overdue_hazards(
